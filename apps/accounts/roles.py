@@ -1,0 +1,95 @@
+"""Built-in roles: the separation of duties 等保 asks for (system administrator,
+security administrator, auditor) and the business roles of the platform.
+
+Later modules add their permissions to these roles here.
+"""
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.scoping import Grade
+
+from .models import Role
+
+SYSTEM_ADMIN = "系统管理员"
+SECURITY_ADMIN = "安全管理员"
+AUDITOR = "审计管理员"
+FIC_STAFF = "工商联业务人员"
+LEADER = "领导"
+STREET_OFFICER = "街乡工作人员"
+ENTERPRISE = "企业用户"
+
+REGISTRY_VIEW = [
+    "registry.view_street",
+    "registry.view_chamber",
+    "registry.view_industry",
+    "registry.view_dictionaryitem",
+]
+REGISTRY_EDIT = [
+    "registry.change_chamber",
+    "registry.add_chamber",
+    "registry.change_dictionaryitem",
+    "registry.add_dictionaryitem",
+]
+
+BUILTIN_ROLES = {
+    SYSTEM_ADMIN: (
+        Grade.RECORDS,
+        _("Manages accounts and departments; cannot read or delete the audit log."),
+        ["accounts.manage_users", "accounts.view_user", *REGISTRY_VIEW, *REGISTRY_EDIT],
+    ),
+    SECURITY_ADMIN: (
+        Grade.AGGREGATE,
+        _("Manages roles and permissions and unlocks accounts."),
+        ["accounts.manage_roles", "accounts.view_role"],
+    ),
+    AUDITOR: (
+        Grade.AGGREGATE,
+        _("Reads and exports the audit log; nothing else."),
+        ["audit.view_auditevent", "audit.export_auditevent"],
+    ),
+    FIC_STAFF: (
+        Grade.PERSONAL,
+        _("FIC staff who keep the databases."),
+        [*REGISTRY_VIEW, *REGISTRY_EDIT],
+    ),
+    LEADER: (Grade.AGGREGATE, _("District and FIC leaders: dashboards and reports."), []),
+    STREET_OFFICER: (
+        Grade.RECORDS,
+        _("Street staff who keep the enterprises of their own street."),
+        ["registry.view_street", "registry.view_chamber", "registry.view_industry"],
+    ),
+    ENTERPRISE: (Grade.RECORDS, _("An enterprise's own account."), []),
+}
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    perms = []
+    for name in names:
+        app_label, codename = name.split(".")
+        perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return perms
+
+
+@transaction.atomic
+def ensure_builtin_roles() -> dict[str, Role]:
+    """Create missing built-in roles; never strips permissions an administrator added."""
+    from .services import role_create
+
+    roles = {}
+    for name, (grade, description, perm_names) in BUILTIN_ROLES.items():
+        role = Role.objects.filter(group__name=name).select_related("group").first()
+        if role is None:
+            role = role_create(
+                actor=None,
+                name=name,
+                grade=grade,
+                description=str(description),
+                permissions=_permissions(perm_names),
+                builtin=True,
+            )
+        else:
+            role.group.permissions.add(*_permissions(perm_names))
+        roles[name] = role
+    return roles

@@ -1,0 +1,24 @@
+"""Settings for the test suite (SQLite by default, PostgreSQL with DATABASE_URL)."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+DEBUG = False
+SECRET_KEY = "test-only-not-a-secret-" + "x" * 40
+PASSWORD_HASHERS = [
+    # Argon2 with the cost lowered: the suite creates hundreds of users.
+    "apps.accounts.hashers.FastArgon2PasswordHasher",
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].pop("OPTIONS", None)
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
