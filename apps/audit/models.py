@@ -70,56 +70,53 @@ class AuditEvent(AppendOnlyModel):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
 
 
-class PersonalDataRead(AppendOnlyModel):
-    """个人信息查看记录: a user saw unmasked personal data, and why."""
+class AccessLogModel(AppendOnlyModel):
+    """Who (a signed-in user), when and from where: shared by the access logs."""
 
     at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("Viewed by"),
+        verbose_name=_("User"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
     actor_username = models.CharField(_("Username"), max_length=150)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+
+class PersonalDataRead(AccessLogModel):
+    """个人信息查看记录: a user saw unmasked personal data, and why."""
+
     object_type = models.CharField(_("Object type"), max_length=100)
     object_id = models.CharField(_("Object id"), max_length=64)
     fields = models.JSONField(_("Fields viewed"), default=list)
     reason = models.CharField(_("Reason"), max_length=200)
 
-    class Meta:
+    class Meta(AccessLogModel.Meta):
         verbose_name = _("Personal data read")
         verbose_name_plural = _("Personal data read")
-        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.object_type}"
 
 
-class ExportRecord(AppendOnlyModel):
+class ExportRecord(AccessLogModel):
     """导出记录: who exported what, with which filter, how many rows."""
 
-    at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True, editable=False)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("Exported by"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    actor_username = models.CharField(_("Username"), max_length=150)
-    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     name = models.CharField(_("Export"), max_length=100)
     filters = models.JSONField(_("Filters"), default=dict)
     row_count = models.PositiveIntegerField(_("Rows"))
     personal_data = models.BooleanField(_("Contains unmasked personal data"), default=False)
     digest = models.CharField(_("File digest"), max_length=64, blank=True)
 
-    class Meta:
+    class Meta(AccessLogModel.Meta):
         verbose_name = _("Export record")
         verbose_name_plural = _("Export record")
-        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.name}"
