@@ -74,7 +74,20 @@ class ScopedQuerySet(models.QuerySet):
         else:
             return self.none()
         # A path through a many-valued relation can repeat a row.
-        return rows.distinct() if "__" in path else rows
+        return rows.distinct() if self._is_multivalued(path) else rows
+
+    def _is_multivalued(self, path: str) -> bool:
+        model = self.model
+        for name in path.split("__"):
+            if name == "pk":
+                return False
+            field = model._meta.get_field(name)
+            if field.many_to_many or field.one_to_many:
+                return True
+            if not field.is_relation:
+                return False
+            model = field.related_model
+        return False
 
 
 def narrow_form_to_scope(form, user) -> None:

@@ -48,3 +48,15 @@ def test_scope_is_one_query(street_a_clerk, street_a, django_assert_num_queries)
     with django_assert_num_queries(3):
         assert len(list(Chamber.objects.in_scope(street_a_clerk))) == 3
         assert len(list(Chamber.objects.in_scope(street_a_clerk))) == 3
+
+
+def test_only_many_valued_paths_add_distinct():
+    from apps.core.scoping import ScopedQuerySet
+
+    class ViaStreet(ScopedQuerySet):
+        scope_paths = {ScopeKind.STREETS: "street"}
+
+    qs = ViaStreet(model=Chamber)
+    assert not qs._is_multivalued("street")
+    assert not qs._is_multivalued("street__code")
+    assert qs._is_multivalued("street__chambers")
