@@ -16,7 +16,7 @@ from apps.accounts.tests.factories import UserFactory
 from apps.core.scoping import ScopeKind
 from apps.registry.tests.factories import ChamberFactory, StreetFactory
 
-ENTERPRISE_USCC = "91110105MA00000009"
+ENTERPRISE_USCC = "91110105MA0000000Y"
 
 
 @pytest.fixture

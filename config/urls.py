@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("audit/", include("apps.audit.urls")),
     path("registry/", include("apps.registry.urls")),
+    path("enterprises/", include("apps.enterprises.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

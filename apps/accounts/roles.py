@@ -33,6 +33,21 @@ REGISTRY_EDIT = [
     "registry.add_dictionaryitem",
 ]
 
+ENTERPRISES_VIEW = [
+    "enterprises.view_enterprise",
+    "enterprises.view_ledgerentry",
+    "enterprises.view_ledgerflag",
+]
+ENTERPRISES_EDIT = [
+    "enterprises.add_enterprise",
+    "enterprises.change_enterprise",
+    "enterprises.add_ledgerentry",
+    "enterprises.change_ledgerentry",
+    "enterprises.import_enterprise",
+    "enterprises.export_enterprise",
+    "enterprises.confirm_ledgerflag",
+]
+
 BUILTIN_ROLES = {
     SYSTEM_ADMIN: (
         Grade.RECORDS,
@@ -52,15 +67,25 @@ BUILTIN_ROLES = {
     FIC_STAFF: (
         Grade.PERSONAL,
         _("FIC staff who keep the databases."),
-        [*REGISTRY_VIEW, *REGISTRY_EDIT],
+        [*REGISTRY_VIEW, *REGISTRY_EDIT, *ENTERPRISES_VIEW, *ENTERPRISES_EDIT],
     ),
     LEADER: (Grade.AGGREGATE, _("District and FIC leaders: dashboards and reports."), []),
     STREET_OFFICER: (
         Grade.RECORDS,
         _("Street staff who keep the enterprises of their own street."),
-        ["registry.view_street", "registry.view_chamber", "registry.view_industry"],
+        [
+            "registry.view_street",
+            "registry.view_chamber",
+            "registry.view_industry",
+            *ENTERPRISES_VIEW,
+            *ENTERPRISES_EDIT,
+        ],
     ),
-    ENTERPRISE: (Grade.RECORDS, _("An enterprise's own account."), []),
+    ENTERPRISE: (
+        Grade.RECORDS,
+        _("An enterprise's own account."),
+        ["enterprises.view_enterprise", "enterprises.view_ledgerentry"],
+    ),
 }
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.registry",
+    "apps.enterprises",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Recurring schedules are declared in code: apps.core.schedules.SCHEDULES.
 SCHEDULE_MODULES = ["apps.accounts.schedules", "apps.audit.schedules"]
+
+# Data quality: a quarter-on-quarter or year-on-year change beyond this factor is flagged.
+QUALITY_CHANGE_FACTOR = float(os.environ.get("QUALITY_CHANGE_FACTOR", "5"))
+# Imports: files above this many bytes are refused; bigger row counts run in the background.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "5000"))
 
 # --- Audit -------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
