@@ -295,9 +295,9 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("Errors"), default=0)
     # The first errors, for the page; the full list is in the downloadable report.
     errors = models.JSONField(default=list, blank=True)
-    new_count = models.PositiveIntegerField(_("New"), default=0)
-    changed_count = models.PositiveIntegerField(_("Changed"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("Unchanged"), default=0)
+    new_count = models.PositiveIntegerField(_("New records"), default=0)
+    changed_count = models.PositiveIntegerField(_("Changed records"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("Unchanged records"), default=0)
     message = models.CharField(_("Message"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
