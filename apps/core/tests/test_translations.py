@@ -104,3 +104,35 @@ def test_english_is_available(client):
     response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en")
     assert 'lang="en"' in response.content.decode()
     assert "Sign in" in response.content.decode()
+
+
+def translations(po: Path) -> dict[str, str]:
+    out = subprocess.run(
+        ["msgcat", "--no-wrap", "--no-location", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pairs, msgid = {}, None
+    for line in out.splitlines():
+        if line.startswith('msgid "'):
+            msgid = line[7:-1]
+        elif line.startswith('msgstr "') and msgid:
+            pairs[msgid] = line[8:-1]
+            msgid = None
+    return pairs
+
+
+@needs_gettext
+def test_no_string_is_translated_two_ways():
+    """Django merges every app's catalogue: one English string must mean one thing."""
+    seen: dict[str, tuple[str, Path]] = {}
+    clashes = []
+    for po in CATALOGUES:
+        for msgid, msgstr in translations(po).items():
+            if msgid in seen and seen[msgid][0] != msgstr:
+                clashes.append(
+                    f"{msgid!r}: {seen[msgid][0]} ({seen[msgid][1].parts[-5]}) / {msgstr}"
+                )
+            seen.setdefault(msgid, (msgstr, po))
+    assert not clashes, "use a distinct English string or pgettext:\n" + "\n".join(clashes)
