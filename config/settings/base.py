@@ -260,7 +260,11 @@ LOGGING = {
 }
 
 # Demo data generators run by `manage.py seed_demo`, in order. Later modules add theirs.
-DEMO_SEEDERS = ["apps.registry.demo.seed", "apps.accounts.demo.seed"]
+DEMO_SEEDERS = [
+    "apps.registry.demo.seed",
+    "apps.accounts.demo.seed",
+    "apps.enterprises.demo.seed",
+]
 
 # We lock the account, not the IP, as 等保 2.0 requires; see docs/decisions.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
