@@ -43,30 +43,45 @@ def _cell(value):
     return neutralise(str(value))
 
 
-def build_xlsx(headers: list[str], rows, sheet_name: str = "Sheet1") -> tuple[bytes, int]:
-    """Write rows to an xlsx in memory; strings are never turned into formulas."""
+def build_xlsx(
+    headers: list[str],
+    rows,
+    sheet_name: str = "Sheet1",
+    *,
+    title_rows: list[str] | tuple[str, ...] = (),
+    constant_memory: bool = False,
+) -> tuple[bytes, int]:
+    """Write rows to an xlsx in memory; strings are never turned into formulas.
+
+    ``title_rows`` are lines written above the column headers (who exported, when,
+    with which filter). ``constant_memory`` streams rows to a temporary file instead
+    of keeping every cell in memory: use it for district-scale exports (rows must
+    then arrive in order, which they do here).
+    """
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    # xlsxwriter ignores constant_memory when in_memory is set.
+    options["constant_memory" if constant_memory else "in_memory"] = True
+    workbook = xlsxwriter.Workbook(buffer, options)
     sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True})
-    sheet.write_row(0, 0, [neutralise(h) for h in headers], bold)
+    for line, text in enumerate(title_rows):
+        sheet.write_string(line, 0, neutralise(str(text)))
+    top = len(title_rows)
+    sheet.write_row(top, 0, [neutralise(str(h)) for h in headers], bold)
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             cell = _cell(value)
             if isinstance(cell, str):
-                sheet.write_string(count, col, cell)
+                sheet.write_string(top + count, col, cell)
             else:
-                sheet.write(count, col, cell)
-    sheet.freeze_panes(1, 0)
+                sheet.write(top + count, col, cell)
+    sheet.freeze_panes(top + 1, 0)
     workbook.close()
     return buffer.getvalue(), count
 

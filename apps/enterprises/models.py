@@ -246,7 +246,7 @@ class LedgerFlag(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(_("Confirmed at"), null=True, blank=True)
-    reason = models.CharField(_("Reason"), max_length=200, blank=True)
+    reason = models.CharField(_("Reason for confirming"), max_length=200, blank=True)
 
     objects = LedgerFlagQuerySet.as_manager()
 

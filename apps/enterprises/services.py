@@ -2,7 +2,6 @@
 (or, for bulk, apps.enterprises.imports which keeps the same rules)."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -145,24 +144,11 @@ def enterprise_note_add(*, actor, enterprise: Enterprise, text: str, on: date) -
 
 def latest_figures(enterprise: Enterprise) -> sizing.Figures:
     """Annual revenue of the latest four quarters, and the latest period-end figures."""
-    rows = list(
+    return sizing.figures_from_rows(
         LedgerEntry.objects.filter(enterprise=enterprise)
         .order_by("-year", "-quarter")
-        .values("year", "quarter", "revenue", "employees", "total_assets")[:4]
+        .values_list("year", "quarter", "revenue", "employees", "total_assets")[:4]
     )
-    if not rows:
-        return sizing.Figures(None, None, None)
-    latest = rows[0]
-    consecutive = len(rows) == 4 and all(
-        (r["year"] * 4 + r["quarter"]) == (latest["year"] * 4 + latest["quarter"]) - i
-        for i, r in enumerate(rows)
-    )
-    revenue = (
-        sum((r["revenue"] for r in rows), Decimal(0))
-        if consecutive and all(r["revenue"] is not None for r in rows)
-        else None
-    )
-    return sizing.Figures(revenue, latest["employees"], latest["total_assets"])
 
 
 def size_class_refresh(enterprise: Enterprise) -> str:

@@ -10,6 +10,7 @@ Figures: revenue is the sum of the latest four quarters (all four needed);
 employees and total assets are the latest period-end values.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -28,6 +29,42 @@ class Figures:
     revenue: Decimal | None  # annual, 万元
     employees: int | None
     total_assets: Decimal | None  # 万元
+
+
+def _decimal(value) -> Decimal | None:
+    # PostgreSQL gives Decimal; SQLite's raw cursor gives int or float, which must not
+    # reach a threshold comparison as a binary fraction (0.1 + 0.2 != 0.3).
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def figures_from_rows(rows: Iterable[Sequence]) -> Figures:
+    """The figures the size class is computed from, out of an enterprise's ledger rows.
+
+    `rows` are (year, quarter, revenue, employees, total_assets), latest quarter first;
+    only the first four are looked at. Revenue is the sum of the latest four quarters
+    and only when they are four consecutive quarters all with a revenue (a gap or an
+    empty cell gives None: never guessed); employees and total assets are the latest
+    quarter's period-end values. Pure: used by services.latest_figures (one enterprise)
+    and by the import's bulk refresh, so both give the same answer.
+    """
+    latest4 = []
+    for row in rows:
+        latest4.append(row)
+        if len(latest4) == 4:
+            break
+    if not latest4:
+        return Figures(None, None, None)
+    year, quarter, _revenue, employees, total_assets = latest4[0]
+    top = year * 4 + quarter
+    consecutive = len(latest4) == 4 and all(
+        r[0] * 4 + r[1] == top - i for i, r in enumerate(latest4)
+    )
+    revenue = None
+    if consecutive and all(r[2] is not None for r in latest4):
+        revenue = sum((_decimal(r[2]) for r in latest4), Decimal(0))
+    return Figures(revenue, employees, _decimal(total_assets))
 
 
 @lru_cache(maxsize=1)

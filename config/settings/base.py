@@ -226,7 +226,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Background work ---------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Recurring schedules are declared in code: apps.core.schedules.SCHEDULES.
-SCHEDULE_MODULES = ["apps.accounts.schedules", "apps.audit.schedules"]
+SCHEDULE_MODULES = [
+    "apps.accounts.schedules",
+    "apps.audit.schedules",
+    "apps.enterprises.schedules",
+]
 
 # Data quality: a quarter-on-quarter or year-on-year change beyond this factor is flagged.
 QUALITY_CHANGE_FACTOR = float(os.environ.get("QUALITY_CHANGE_FACTOR", "5"))

@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].pop("OPTIONS", None)
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# `seed_demo --scale district` in tests: the real 300,000 enterprises take minutes.
+DEMO_ENTERPRISE_COUNTS = {"small": 300, "district": 2_000}

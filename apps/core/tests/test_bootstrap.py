@@ -64,3 +64,13 @@ def test_generated_credit_codes_are_valid():
     assert all(uscc.is_valid(code) for code in codes)
     assert all(code.startswith("91110105") for code in codes)
     assert len(codes) == 2000
+
+
+def test_the_enterprise_persona_sees_its_own_enterprise():
+    from apps.enterprises.models import Enterprise
+
+    run("bootstrap")
+    user = User.objects.get(username="enterprise")
+    mine = Enterprise.objects.in_scope(user)
+    assert [e.uscc for e in mine] == [user.scope_uscc]
+    assert mine.get().ledger.count() == 12

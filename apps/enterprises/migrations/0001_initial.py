@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
                 ('detail', models.CharField(blank=True, max_length=200, verbose_name='Detail')),
                 ('confirmed', models.BooleanField(db_index=True, default=False, verbose_name='Confirmed')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='Confirmed at')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='Reason')),
+                ('reason', models.CharField(blank=True, max_length=200, verbose_name='Reason for confirming')),
                 ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Confirmed by')),
                 ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='enterprises.ledgerentry', verbose_name='Ledger entry')),
             ],

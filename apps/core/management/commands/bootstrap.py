@@ -20,6 +20,8 @@ class Command(BaseCommand):
         ensure_builtin_roles()
         if no_demo:
             return
+        # Accounts first: the demo enterprise of the `enterprise` persona is made for
+        # the credit code its account was given.
+        call_command("create_demo_accounts", stdout=self.stdout)
         if not Chamber.objects.exists():
             call_command("seed_demo", scale="small", stdout=self.stdout)
-        call_command("create_demo_accounts", stdout=self.stdout)

@@ -1,0 +1,117 @@
+"""One import run: read → validate into staging → counts → (apply in one transaction).
+
+Used by the web flow (through jobs.py), the background task and the commands.
+Validation writes nothing but the temporary staging table; with apply=True the
+upsert and the audit event happen in one transaction, so an error or a killed
+process leaves no partial rows. Size classes are derived data: the enterprises
+whose rows were inserted or changed are refreshed by a task enqueued when that
+transaction commits (sizes.refresh_after_commit), not inside it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import apply as applying
+from . import ledger, roster, sizes
+from .files import UnsafeFile, sniff
+from .readers import HeaderError, open_table
+from .report import ErrorSink, RowError
+from .spec import LAYOUTS
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    error_count: int = 0
+    first_errors: list[RowError] = field(default_factory=list)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    applied: bool = False
+    # Enterprises queued for the size-class refresh after the commit.
+    size_refresh_queued: int = 0
+    # Seconds per phase, for the benchmarks.
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+def run(
+    *,
+    kind: str,
+    path: Path,
+    user,
+    sink: ErrorSink,
+    apply: bool = False,
+    progress=None,
+    name: str = "",
+    digest: str = "",
+    job=None,
+    on_applying=None,
+) -> Outcome:
+    outcome = Outcome()
+    validator_class = roster.RosterValidator if kind == "roster" else ledger.LedgerValidator
+    stage = roster.STAGE if kind == "roster" else ledger.STAGE
+    try:
+        file_kind = sniff(path)
+        table = open_table(path, file_kind, LAYOUTS[kind])
+        validator = validator_class(user=user, sink=sink, table=table)
+        clock = time.perf_counter()
+        outcome.rows = validator.run(progress)
+        outcome.timings["validate_and_stage"] = time.perf_counter() - clock
+        if sink.count == 0:
+            clock = time.perf_counter()
+            if kind == "roster":
+                new, changed, unchanged, _touched = applying.roster_apply(apply=False)
+            else:
+                new, changed, unchanged = ledger.counts()
+            outcome.new, outcome.changed, outcome.unchanged = new, changed, unchanged
+            outcome.timings["counts"] = time.perf_counter() - clock
+            if apply:
+                if on_applying is not None:
+                    on_applying()
+                _apply(kind, user, name, digest, job, outcome)
+    except UnsafeFile as error:
+        sink.add(0, "", "", str(error))
+    except HeaderError as error:
+        for problem in error.problems:
+            sink.add(0, _("Header row"), "", problem)
+    finally:
+        stage.drop()
+        sink.close()
+    outcome.error_count = sink.count
+    outcome.first_errors = sink.first()
+    return outcome
+
+
+def _apply(kind, user, name, digest, job, outcome: Outcome) -> None:
+    clock = time.perf_counter()
+    with transaction.atomic():
+        if kind == "roster":
+            new, changed, unchanged, touched = applying.roster_apply(apply=True)
+        else:
+            touched = ledger.upsert(actor=user)
+            new, changed, unchanged = outcome.new, outcome.changed, outcome.unchanged
+        outcome.timings["upsert"] = time.perf_counter() - clock
+        applying.audit_import(
+            actor=user,
+            kind=kind,
+            name=name or "",
+            digest=digest,
+            counts=(new, changed, unchanged),
+            job=job,
+        )
+        outcome.size_refresh_queued = sizes.refresh_after_commit(touched)
+        clock = time.perf_counter()
+    # Deferred constraint checks (the ledger's foreign keys) run at the commit.
+    outcome.timings["commit"] = time.perf_counter() - clock
+    outcome.new, outcome.changed, outcome.unchanged = new, changed, unchanged
+    outcome.applied = True

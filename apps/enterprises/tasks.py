@@ -1,0 +1,13 @@
+from django_tasks import task
+
+
+@task()
+def ledger_quality_check() -> dict[str, int]:
+    """Re-run the data-quality rules over the whole ledger (nightly).
+
+    Imports and manual edits check their own rows at once; this catches what they
+    cannot: a changed QUALITY_CHANGE_FACTOR, rows written around the services.
+    """
+    from .quality import quality_check_all
+
+    return quality_check_all().as_dict()
