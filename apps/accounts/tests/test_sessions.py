@@ -126,3 +126,17 @@ def test_settings_match_the_policy():
     assert settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() == 12 * 60 * MINUTE
     assert settings.SESSION_COOKIE_AGE <= 12 * 60 * MINUTE
     assert settings.SESSION_COOKIE_HTTPONLY
+
+
+@pytest.mark.django_db
+def test_the_idle_stamp_is_written_at_most_once_a_minute(login, street_a_clerk):
+    client = login(street_a_clerk)
+    client.get(reverse("core:home"))
+    first = client.session["seen_at"]
+    client.get(reverse("core:home"))
+    assert client.session["seen_at"] == first  # no session write for a request seconds later
+    session = client.session
+    session["seen_at"] = first - 61
+    session.save()
+    client.get(reverse("core:home"))
+    assert client.session["seen_at"] > first - 61

@@ -42,9 +42,27 @@ def named_patterns(resolver=None, namespace=""):
 @pytest.fixture
 def objects(street_a, chamber_a, district_admin):
     from apps.accounts.models import Department, Role
+    from apps.enterprises.models import ImportJob, LedgerFlag, QualityRule
+    from apps.enterprises.tests.factories import EnterpriseFactory, LedgerEntryFactory
 
     department = Department.objects.create(name="办公室")
+    enterprise = EnterpriseFactory(street=street_a)
+    flag = LedgerFlag.objects.create(
+        entry=LedgerEntryFactory(enterprise=enterprise), rule=QualityRule.NEGATIVE_REVENUE
+    )
+    # A job whose file has gone: its pages must still answer, not fail.
+    job = ImportJob.objects.create(
+        kind="ledger",
+        original_name="台帐.xlsx",
+        stored_path="imports/missing.xlsx",
+        size=1,
+        digest="0" * 64,
+        created_by=district_admin,
+    )
+    by_prefix = {"enterprises:import_": job.pk, "enterprises:quality_": flag.pk}
     return {
+        "prefix": by_prefix,
+        "enterprise": enterprise.pk,
         "pk": {
             "registry:street_detail": street_a.pk,
             "registry:chamber_detail": chamber_a.pk,
@@ -70,6 +88,9 @@ def test_no_page_answers_500(request, login, persona, objects):
         needs_pk = "<int:pk>" in str(pattern.pattern)
         if needs_pk:
             pk = objects["pk"].get(name, objects["user_pk"] if "user" in name else None)
+            if name.startswith("enterprises:"):
+                prefixed = [v for p, v in objects["prefix"].items() if name.startswith(p)]
+                pk = prefixed[0] if prefixed else objects["enterprise"]
             if pk is None:
                 failures.append(f"{name}: no object for the test")
                 continue
@@ -78,7 +99,9 @@ def test_no_page_answers_500(request, login, persona, objects):
             try:
                 url = reverse(name)
             except NoReverseMatch:  # patterns that take other arguments
-                continue
+                if "<str:kind>" not in str(pattern.pattern):
+                    continue
+                url = reverse(name, kwargs={"kind": "ledger"})
         for method, data in (("get", JUNK), ("post", JUNK)):
             status = getattr(client, method)(url, data).status_code
             if status >= 500:

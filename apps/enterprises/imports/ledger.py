@@ -48,12 +48,20 @@ STAGE = Stage(
     ],
 )
 
-_FAST_MONEY = re.compile(r"-?\d{1,14}(\.\d{1,2})?")
+# ASCII digits only: a full-width "１００" must go through normalisation, not to COPY as is.
+_FAST_MONEY = re.compile(r"-?[0-9]{1,14}(\.[0-9]{1,2})?")
+EMPLOYEES_MAX = 10_000_000
+_STR_OR_FLOAT = (str, float)
 _QUARTER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _QUARTER_TEXT = re.compile(r"(?:第)?([一二三四1-9]\d*)(?:季度|季)?|[qQ]([1-9]\d*)")
-FAST_QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4}
+# Plain quarters as text or as numbers (1.0 == 1: the same key; bools never get here).
+FAST_QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, 1.0: 1, 2.0: 2, 3.0: 3, 4.0: 4}
 SINGLE = {"", "单季", "单季度", "当季", "本季", "本季度"}
 CUMULATIVE = {"累计", "本年累计", "年累计", "累计值", "1-本季累计"}
+
+
+class _Careful(Exception):
+    """This row needs the careful, cell-by-cell check."""
 
 
 def uscc_lookup(user) -> dict[str, int]:
@@ -123,20 +131,28 @@ class LedgerValidator:
         return _("No enterprise with this credit code is in your data scope.")
 
     def run(self, progress=None) -> int:
-        header = self.table.header
-        pos = header.positions
-        names = header.headers
-        add_error = self.sink.add
-        uncached = self.table.uncached
+        """Validate every row, streaming the clean ones into the staging table.
+
+        Each row first tries a fast path that accepts only the common, unambiguous
+        cells (a credit code exactly as stored, a year and quarter as plain numbers,
+        单季/累计, money with at most 2 decimals, a whole employee count) with no
+        function call per cell. Anything else — and every error — goes through
+        _check_row, the one place the rules and the messages live, which gives the
+        same staged values for the rows the fast path would have taken.
+        """
+        pos = self.table.header.positions
         codes = self.codes
         p_uscc, p_year, p_quarter = pos["uscc"], pos["year"], pos["quarter"]
         p_basis = pos.get("basis")
-        figure_pos = [(f, pos.get(f)) for f in FIGURES]
+        # (slot in the staged figures, column position, is the employee count)
+        slots = [(i, pos[f], f == "employees") for i, f in enumerate(FIGURES) if f in pos]
         year_max = self.this_year + 1
         year_text = str(year_max)
         fast_money = _FAST_MONEY.fullmatch
-        cum_value = "t" if is_postgres() else 1
-        single_value = "f" if is_postgres() else 0
+        cum_value, single_value = _cum_value(True), _cum_value(False)
+        uncached_rows = {number for number, _position in self.table.uncached}
+        check_row = self._check_row
+        blank = (None,) * len(FIGURES)
         STAGE.create()
         count = 0
         with STAGE.writer() as stage_add:
@@ -144,106 +160,70 @@ class LedgerValidator:
                 count += 1
                 if progress is not None and count % 20000 == 0:
                     progress(count)
-                width = len(row)
-                ok = True
-                if uncached:
-                    for key, position in pos.items():
-                        if (number, position) in uncached:
-                            add_error(
-                                number,
-                                names[key],
-                                "",
-                                _(UNCACHED_FORMULA),
-                            )
-                            ok = False
-                raw = row[p_uscc] if p_uscc < width else None
-                code = _uscc_text(raw)
-                ent_id = codes.get(code)
-                if ent_id is None:
-                    if code:
-                        add_error(number, names["uscc"], raw, self._unknown_code(code))
+                try:
+                    if number in uncached_rows:
+                        raise _Careful
+                    # KeyError for anything but a code exactly as stored (and in scope).
+                    ent_id = codes[row[p_uscc]]
+                    raw = row[p_year]
+                    if raw.__class__ is float:
+                        if not (raw.is_integer() and 1990 <= raw <= year_max):
+                            raise _Careful
+                        year = int(raw)
+                    elif (
+                        raw.__class__ is str
+                        and len(raw) == 4
+                        and raw.isascii()
+                        and raw.isdigit()
+                        and "1990" <= raw <= year_text
+                    ):
+                        year = raw
                     else:
-                        add_error(number, names["uscc"], raw, _("This column is required."))
-                    ok = False
-                raw = row[p_year] if p_year < width else None
-                if (
-                    raw.__class__ is str
-                    and len(raw) == 4
-                    and raw.isdigit()
-                    and ("1990" <= raw <= year_text)
-                ):
-                    year = int(raw)
-                else:
-                    try:
-                        year = normalise.whole_number(raw, minimum=1990, maximum=year_max)
-                        if year is None:
-                            raise CellError(_("This column is required."))
-                    except CellError as error:
-                        add_error(number, names["year"], raw, str(error))
-                        ok = False
-                raw = row[p_quarter] if p_quarter < width else None
-                quarter = FAST_QUARTERS.get(raw) if raw.__class__ is str else None
-                if quarter is None:
-                    try:
-                        if raw is None or raw == "":
-                            raise CellError(_("This column is required."))
-                        quarter = _quarter(raw)
-                    except CellError as error:
-                        add_error(number, names["quarter"], raw, str(error))
-                        ok = False
-                cum = False
-                if p_basis is not None and p_basis < width:
-                    raw = row[p_basis]
-                    if raw == "单季" or raw == "":
-                        pass
-                    elif raw == "累计":
-                        cum = True
-                    else:
-                        basis = normalise.text(raw).replace(" ", "")
-                        if basis in CUMULATIVE:
-                            cum = True
-                        elif basis not in SINGLE:
-                            add_error(
-                                number,
-                                names["basis"],
-                                raw,
-                                _(
-                                    "Write 单季 (single quarter) or 累计 (year to date), "
-                                    "or leave it empty."
-                                ),
-                            )
-                            ok = False
-                values = []
-                for field, position in figure_pos:
-                    if position is None or position >= width:
-                        values.append(None)
-                        continue
-                    raw = row[position]
-                    if raw.__class__ is str:
-                        if raw == "":
-                            values.append(None)
-                            continue
-                        if field == "employees":
-                            if raw.isdigit() and raw.isascii() and len(raw) < 9:
-                                values.append(raw)
+                        raise _Careful
+                    raw = row[p_quarter]
+                    if raw.__class__ not in _STR_OR_FLOAT:
+                        raise _Careful
+                    quarter = FAST_QUARTERS[raw]
+                    cum = single_value
+                    if p_basis is not None:
+                        raw = row[p_basis]
+                        if raw == "累计":
+                            cum = cum_value
+                        elif not (raw == "单季" or raw == "" or raw is None):
+                            raise _Careful
+                    values = list(blank)
+                    for slot, position, employees in slots:
+                        raw = row[position]
+                        kind = raw.__class__
+                        if kind is str:
+                            if raw == "":
                                 continue
-                        elif fast_money(raw):
-                            values.append(raw)
+                            if employees:
+                                if raw.isdigit() and raw.isascii() and len(raw) < 8:
+                                    values[slot] = raw
+                                    continue
+                            elif fast_money(raw):
+                                values[slot] = raw
+                                continue
+                        elif kind is float:
+                            if employees:
+                                if raw.is_integer() and 0 <= raw <= EMPLOYEES_MAX:
+                                    values[slot] = int(raw)
+                                    continue
+                            # At most 2 decimals (x equals the float nearest to k/100):
+                            # its shortest text, which the staging writer uses, is exact.
+                            elif -1e13 < raw < 1e13 and round(raw * 100) / 100 == raw:
+                                values[slot] = raw
+                                continue
+                        elif raw is None:
                             continue
-                    try:
-                        if field == "employees":
-                            value = normalise.whole_number(raw, minimum=0, maximum=10_000_000)
-                        else:
-                            value = _money(raw)
-                    except CellError as error:
-                        add_error(number, names[field], raw, str(error))
-                        ok = False
-                        continue
-                    values.append(value)
-                if ok:
-                    stage_add(
-                        (number, ent_id, year, quarter, cum_value if cum else single_value, *values)
-                    )
+                        raise _Careful
+                except (_Careful, KeyError, IndexError, TypeError):
+                    staged = check_row(number, row)
+                    if staged is not None:
+                        stage_add(staged)
+                    continue
+                stage_add((number, ent_id, year, quarter, cum, *values))
         self.rows = count
         if progress is not None:
             progress(count)
@@ -251,6 +231,78 @@ class LedgerValidator:
         self._duplicates()
         self._cumulative()
         return count
+
+    def _check_row(self, number: int, row: list) -> tuple | None:
+        """Check one row cell by cell: every error is reported; the staged tuple if clean."""
+        pos = self.table.header.positions
+        names = self.table.header.headers
+        add_error = self.sink.add
+        width = len(row)
+        ok = True
+        if self.table.uncached:
+            for key, position in pos.items():
+                if (number, position) in self.table.uncached:
+                    add_error(number, names[key], "", _(UNCACHED_FORMULA))
+                    ok = False
+        raw = row[pos["uscc"]] if pos["uscc"] < width else None
+        code = _uscc_text(raw)
+        ent_id = self.codes.get(code)
+        if ent_id is None:
+            if code:
+                add_error(number, names["uscc"], raw, self._unknown_code(code))
+            else:
+                add_error(number, names["uscc"], raw, _("This column is required."))
+            ok = False
+        year = None
+        raw = row[pos["year"]] if pos["year"] < width else None
+        try:
+            year = normalise.whole_number(raw, minimum=1990, maximum=self.this_year + 1)
+            if year is None:
+                raise CellError(_("This column is required."))
+        except CellError as error:
+            add_error(number, names["year"], raw, str(error))
+            ok = False
+        raw = row[pos["quarter"]] if pos["quarter"] < width else None
+        quarter = None
+        try:
+            if raw is None or raw == "":
+                raise CellError(_("This column is required."))
+            quarter = _quarter(raw)
+        except CellError as error:
+            add_error(number, names["quarter"], raw, str(error))
+            ok = False
+        cum = False
+        p_basis = pos.get("basis")
+        if p_basis is not None and p_basis < width:
+            raw = row[p_basis]
+            basis = normalise.text(raw).replace(" ", "")
+            if basis in CUMULATIVE:
+                cum = True
+            elif basis not in SINGLE:
+                add_error(
+                    number,
+                    names["basis"],
+                    raw,
+                    _("Write 单季 (single quarter) or 累计 (year to date), or leave it empty."),
+                )
+                ok = False
+        values = []
+        for field in FIGURES:
+            position = pos.get(field)
+            raw = row[position] if position is not None and position < width else None
+            try:
+                if field == "employees":
+                    value = normalise.whole_number(raw, minimum=0, maximum=EMPLOYEES_MAX)
+                else:
+                    value = _money(raw)
+            except CellError as error:
+                add_error(number, names[field], raw, str(error))
+                ok = False
+                continue
+            values.append(value)
+        if not ok:
+            return None
+        return (number, ent_id, year, quarter, _cum_value(cum), *values)
 
     def _duplicates(self) -> None:
         rows = fetch(
@@ -366,6 +418,13 @@ class LedgerValidator:
             if ok:
                 updates.append((*(None if v is None else str(v) for v in single), rownum))
         return updates
+
+
+def _cum_value(cum: bool):
+    """The staging table's boolean, as COPY (PostgreSQL) or SQLite takes it."""
+    if is_postgres():
+        return "t" if cum else "f"
+    return 1 if cum else 0
 
 
 def _decimals(values) -> tuple:

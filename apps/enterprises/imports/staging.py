@@ -12,7 +12,6 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-COPY_BLOCK = 1 << 20
 SQLITE_CHUNK = 5000
 
 
@@ -57,28 +56,14 @@ class Stage:
 
     @contextmanager
     def writer(self):
-        """Yield add(row_tuple). Values must be None, int, str or Decimal without tabs."""
+        """Yield add(row_tuple). Values: None, int, float, str or Decimal."""
         if is_postgres():
             with connection.cursor() as cursor:
-                raw = cursor.cursor
                 names = ", ".join(self.column_names)
-                with raw.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy:
-                    parts: list[str] = []
-                    size = 0
-
-                    def add(row):
-                        nonlocal size
-                        line = "\t".join("\\N" if v is None else str(v) for v in row) + "\n"
-                        parts.append(line)
-                        size += len(line)
-                        if size >= COPY_BLOCK:
-                            copy.write("".join(parts))
-                            parts.clear()
-                            size = 0
-
-                    yield add
-                    if parts:
-                        copy.write("".join(parts))
+                # psycopg formats each row in C and sends the data in blocks (escaping
+                # any tab or newline in a value); a float goes out as its shortest text.
+                with cursor.cursor.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy:
+                    yield copy.write_row
         else:
             placeholders = ", ".join(["%s"] * len(self.columns))
             sql = (

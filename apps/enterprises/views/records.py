@@ -150,7 +150,7 @@ HISTORY_LABELS = {
     **{f.name: f.verbose_name for f in LedgerEntry._meta.concrete_fields if f.name in FIGURES},
 }
 HISTORY_ACTIONS = {
-    "enterprise.create": gettext_lazy("Created"),
+    "enterprise.create": gettext_lazy("Record created"),
     "enterprise.update": gettext_lazy("Edited"),
     "enterprise.note_add": gettext_lazy("Journal note added"),
     "ledger.save": gettext_lazy("Ledger saved"),
