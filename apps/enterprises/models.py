@@ -63,17 +63,21 @@ class Enterprise(models.Model):
     """企业: an enterprise of the district, keyed by its unified social credit code."""
 
     uscc = models.CharField(_("Unified social credit code"), max_length=18, unique=True)
-    name = models.CharField(_("Enterprise name"), max_length=200, db_index=True)
+    name = models.CharField(_("Enterprise name"), max_length=200)
     former_names = models.JSONField(_("Former names"), default=list, blank=True)
     street = models.ForeignKey(
-        "registry.Street", verbose_name=_("Street"), on_delete=models.PROTECT, related_name="+"
+        "registry.Street",
+        verbose_name=_("Street"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the composite indexes below all start with street
     )
     industry = models.ForeignKey(
         "registry.Industry", verbose_name=_("Industry"), on_delete=models.PROTECT, related_name="+"
     )
     # Derived from the industry and kept here because district-scale lists filter on them.
-    section = models.CharField(_("Section"), max_length=1, db_index=True, editable=False)
-    division = models.CharField(_("Division"), max_length=2, db_index=True, editable=False)
+    section = models.CharField(_("Section"), max_length=1, editable=False)
+    division = models.CharField(_("Division"), max_length=2, editable=False)
     registration_type = models.CharField(
         _("Registration type"),
         max_length=20,
@@ -96,15 +100,15 @@ class Enterprise(models.Model):
         _("Member status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.NONE
     )
     status = models.CharField(
-        _("Status"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
+        _("Status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
-    # Recomputed by services whenever the ledger changes (filtering needs it stored).
+    # Recomputed whenever the ledger changes (filtering needs it stored). Deliberately not
+    # indexed (five values; lists filter it with the street): refreshes stay HOT updates.
     size_class = models.CharField(
         _("Size class"),
         max_length=10,
         choices=SizeClass.choices,
         default=SizeClass.UNKNOWN,
-        db_index=True,
         editable=False,
     )
     # Search helpers kept by services: name/former-name bigrams and pinyin initials.
@@ -124,12 +128,14 @@ class Enterprise(models.Model):
             ("import_enterprise", _("Import enterprises and ledger")),
             ("export_enterprise", _("Export enterprises and ledger")),
         ]
+        # Explicit indexes only: db_index on a CharField also makes a `_like` index on
+        # PostgreSQL, and every index slows the bulk updates of imports. The unique
+        # uscc gets a pattern-ops index of its own, which serves credit-code prefixes.
         indexes = [
-            models.Index(fields=["street", "section"], name="ent_street_section_idx"),
+            models.Index(fields=["name", "id"], name="ent_name_idx"),
             models.Index(fields=["street", "name", "id"], name="ent_street_name_idx"),
-            models.Index(
-                fields=["uscc"], name="ent_uscc_prefix_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            models.Index(fields=["street", "section"], name="ent_street_section_idx"),
+            models.Index(fields=["section", "division"], name="ent_section_division_idx"),
         ]
 
     def __str__(self) -> str:

@@ -128,6 +128,8 @@ if REDIS_URL:
             "KEY_PREFIX": "fic",
         }
     }
+    # Sessions read from the shared cache, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

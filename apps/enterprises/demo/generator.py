@@ -5,7 +5,6 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
 from apps.core.demo import make_uscc, person_name
 from apps.enterprises import search, sizing
@@ -400,17 +399,9 @@ def generate(
 
 
 def _size_class(industry_code: str, ledger: list[tuple]) -> str:
-    """sizing.classify on the same figures services.latest_figures would read."""
-    if not ledger:
-        return sizing.classify(industry_code, sizing.Figures(None, None, None))
-    last4 = ledger[-4:]
-    latest = ledger[-1]
-    consecutive = len(last4) == 4  # generated quarters never have holes
-    revenue = None
-    if consecutive and all(r[2] is not None for r in last4):
-        revenue = sum(Decimal(r[2]) for r in last4)
-    assets = Decimal(latest[7]) if latest[7] is not None else None
-    return sizing.classify(industry_code, sizing.Figures(revenue, latest[6], assets))
+    """sizing.classify on the figures services.latest_figures would read."""
+    latest_first = [(r[0], r[1], r[2], r[6], r[7]) for r in reversed(ledger[-4:])]
+    return sizing.classify(industry_code, sizing.figures_from_rows(latest_first))
 
 
 def _tags(rng, ent: DemoEnterprise, annual: float, section: str, tag) -> list:

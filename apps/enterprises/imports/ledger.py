@@ -24,7 +24,7 @@ from ..models import Enterprise, LedgerSource
 from . import normalise
 from .normalise import CellError
 from .spec import LEDGER, UNCACHED_FORMULA
-from .staging import Stage, distinct, executemany, fetch, is_postgres
+from .staging import Stage, distinct, execute, executemany, fetch, is_postgres
 
 FLOWS = ("revenue", "profit", "tax", "rd_expense")
 FIGURES = (*FLOWS, "employees", "total_assets")
@@ -153,6 +153,10 @@ class LedgerValidator:
         uncached_rows = {number for number, _position in self.table.uncached}
         check_row = self._check_row
         blank = (None,) * len(FIGURES)
+        keys: set[int] = set()
+        keys_add = keys.add
+        staged_rows = 0
+        any_cumulative = False
         STAGE.create()
         count = 0
         with STAGE.writer() as stage_add:
@@ -177,7 +181,7 @@ class LedgerValidator:
                         and raw.isdigit()
                         and "1990" <= raw <= year_text
                     ):
-                        year = raw
+                        year = int(raw)
                     else:
                         raise _Careful
                     raw = row[p_quarter]
@@ -222,14 +226,27 @@ class LedgerValidator:
                     staged = check_row(number, row)
                     if staged is not None:
                         stage_add(staged)
+                        keys_add(staged[1] * 10000 + staged[2] * 4 + staged[3])
+                        staged_rows += 1
+                        any_cumulative = any_cumulative or staged[4] == cum_value
                     continue
                 stage_add((number, ent_id, year, quarter, cum, *values))
+                # One int per row (year * 4 + quarter < 10,000): fewer keys than rows
+                # means a quarter is repeated; the SQL in _duplicates then names the rows.
+                keys_add(ent_id * 10000 + year * 4 + quarter)
+                staged_rows += 1
+                if cum is cum_value:
+                    any_cumulative = True
         self.rows = count
         if progress is not None:
             progress(count)
-        STAGE.index("ent_id", "year", "quarter")
-        self._duplicates()
-        self._cumulative()
+        if len(keys) < staged_rows:
+            self._duplicates()
+        del keys
+        if any_cumulative:
+            STAGE.index("ent_id", "year", "quarter")
+            self._cumulative()
+        STAGE.analyze()
         return count
 
     def _check_row(self, number: int, row: list) -> tuple | None:
@@ -465,29 +482,76 @@ def counts() -> tuple[int, int, int]:
     return int(new), int(changed), int(total) - int(new) - int(changed)
 
 
-def upsert(*, actor) -> list[int]:
+def lock() -> None:
+    """Hold off other writers of the ledger until this transaction ends (readers go on).
+
+    Taken before the counts that upsert() relies on, so no row can appear or change
+    in between: the counts stay true and new rows can go in by a plain INSERT.
+    SQLite allows one writer at a time anyway.
+    """
+    if is_postgres():
+        execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def upsert(*, actor, new: int, changed: int, unchanged: int) -> list[int]:
     """Insert new quarters and update changed ones; unchanged rows are not touched.
 
-    Returns the ids of the enterprises that had a row inserted or changed (RETURNING:
-    a row the WHERE leaves alone is not returned), for the size-class refresh.
+    On PostgreSQL, under lock() and with counts() taken under it: an UPDATE … FROM of
+    the changed rows and an INSERT of the new ones, in key order (a plain INSERT is
+    cheaper than INSERT … ON CONFLICT, which tries every row as a speculative insert).
+    Returns the ids of the enterprises that had a row inserted or changed (RETURNING),
+    for the size-class refresh.
     """
     cols = ", ".join(FIGURES)
+    params = [LedgerSource.IMPORT.value, getattr(actor, "pk", None), timezone.now()]
+    if not is_postgres():
+        return _upsert_sqlite(cols, params)
+    touched: set[int] = set()
+    if changed:
+        sets = ", ".join(f"{f} = COALESCE(s.{f}, l.{f})" for f in FIGURES)
+        touched.update(
+            r[0]
+            for r in fetch(
+                f"WITH up AS (UPDATE {TABLE} l SET {sets}, source = %s, updated_by_id = %s,"  # noqa: S608
+                f" updated_at = %s FROM {STAGE.name} s WHERE l.enterprise_id = s.ent_id"
+                f" AND l.year = s.year AND l.quarter = s.quarter AND ({_differs('s.', 'l.')})"
+                f" RETURNING l.enterprise_id) SELECT DISTINCT enterprise_id FROM up",
+                params,
+            )
+        )
+    if new:
+        only_new = ""
+        if changed or unchanged:
+            only_new = (
+                f" WHERE NOT EXISTS (SELECT 1 FROM {TABLE} l WHERE l.enterprise_id = s.ent_id"  # noqa: S608
+                f" AND l.year = s.year AND l.quarter = s.quarter)"
+            )
+        touched.update(
+            r[0]
+            for r in fetch(
+                f"WITH ins AS (INSERT INTO {TABLE} (enterprise_id, year, quarter, {cols},"  # noqa: S608
+                f" source, updated_by_id, updated_at) SELECT s.ent_id, s.year, s.quarter,"
+                f" {', '.join('s.' + f for f in FIGURES)}, %s, %s, %s FROM {STAGE.name} s"
+                f"{only_new} ORDER BY s.ent_id, s.year, s.quarter RETURNING enterprise_id)"
+                f" SELECT DISTINCT enterprise_id FROM ins",
+                params,
+            )
+        )
+    return sorted(touched)
+
+
+def _upsert_sqlite(cols: str, params: list) -> list[int]:
     sets = ", ".join(f"{f} = COALESCE(excluded.{f}, {TABLE}.{f})" for f in FIGURES)
-    now = timezone.now()
-    sql = (
+    rows = fetch(
         f"INSERT INTO {TABLE} (enterprise_id, year, quarter, {cols}, source, updated_by_id,"  # noqa: S608
         f" updated_at) SELECT ent_id, year, quarter, {cols}, %s, %s, %s FROM {STAGE.name}"
         f" WHERE true ON CONFLICT (enterprise_id, year, quarter) DO UPDATE SET {sets},"
         f" source = excluded.source, updated_by_id = excluded.updated_by_id,"
         f" updated_at = excluded.updated_at WHERE {_differs('excluded.', TABLE + '.')}"
-        f" RETURNING enterprise_id"
+        f" RETURNING enterprise_id",
+        params,
     )
-    params = [LedgerSource.IMPORT.value, getattr(actor, "pk", None), now]
-    if is_postgres():
-        # Deduplicated in the database: a million returned rows are ~250k enterprises.
-        deduplicated = f"WITH up AS ({sql}) SELECT DISTINCT enterprise_id FROM up"  # noqa: S608
-        return [r[0] for r in fetch(deduplicated, params)]
-    return sorted({r[0] for r in fetch(sql, params)})
+    return sorted({r[0] for r in rows})
 
 
-__all__ = ["LEDGER", "STAGE", "LedgerValidator", "connection", "counts", "upsert"]
+__all__ = ["LEDGER", "STAGE", "LedgerValidator", "connection", "counts", "lock", "upsert"]

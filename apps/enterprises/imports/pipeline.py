@@ -68,17 +68,18 @@ def run(
         outcome.rows = validator.run(progress)
         outcome.timings["validate_and_stage"] = time.perf_counter() - clock
         if sink.count == 0:
-            clock = time.perf_counter()
-            if kind == "roster":
-                new, changed, unchanged, _touched = applying.roster_apply(apply=False)
-            else:
-                new, changed, unchanged = ledger.counts()
-            outcome.new, outcome.changed, outcome.unchanged = new, changed, unchanged
-            outcome.timings["counts"] = time.perf_counter() - clock
             if apply:
                 if on_applying is not None:
                     on_applying()
                 _apply(kind, user, name, digest, job, outcome)
+            else:
+                clock = time.perf_counter()
+                if kind == "roster":
+                    new, changed, unchanged, _touched = applying.roster_apply(apply=False)
+                else:
+                    new, changed, unchanged = ledger.counts()
+                outcome.new, outcome.changed, outcome.unchanged = new, changed, unchanged
+                outcome.timings["counts"] = time.perf_counter() - clock
     except UnsafeFile as error:
         sink.add(0, "", "", str(error))
     except HeaderError as error:
@@ -93,13 +94,17 @@ def run(
 
 
 def _apply(kind, user, name, digest, job, outcome: Outcome) -> None:
+    """Write everything in one transaction; the counts are taken inside it."""
     clock = time.perf_counter()
     with transaction.atomic():
         if kind == "roster":
             new, changed, unchanged, touched = applying.roster_apply(apply=True)
         else:
-            touched = ledger.upsert(actor=user)
-            new, changed, unchanged = outcome.new, outcome.changed, outcome.unchanged
+            ledger.lock()
+            new, changed, unchanged = ledger.counts()
+            outcome.timings["counts"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            touched = ledger.upsert(actor=user, new=new, changed=changed, unchanged=unchanged)
         outcome.timings["upsert"] = time.perf_counter() - clock
         applying.audit_import(
             actor=user,

@@ -101,8 +101,21 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
     except Exception:
         raise files.UnsafeFile(_("This file is not a valid Excel workbook (.xlsx).")) from None
     start_col = sheet.start[1] if sheet.start else 0
-    for number, row in enumerate(rows, start=1):
-        yield number, (([None] * start_col + list(row)) if start_col else row)
+    if not start_col:
+        # The common case numbers the rows without a Python frame per row.
+        return enumerate(rows, start=1)
+    pad = [None] * start_col
+    return ((number, pad + list(row)) for number, row in enumerate(rows, start=1))
+
+
+def _nonblank(rows) -> Iterator[tuple[int, list]]:
+    """The rows holding at least one value (per row: usually one look at the first cell)."""
+    for item in rows:
+        for cell in item[1]:
+            if cell is None or (cell.__class__ is str and (not cell or cell.isspace())):
+                continue
+            yield item
+            break
 
 
 def _blank(row: list) -> bool:
@@ -148,11 +161,7 @@ def open_table(path: Path, kind: str, columns: tuple[Column, ...]) -> Table:
     if problems:
         raise HeaderError(problems)
     header_row = head[best][0]
-    rest = itertools.chain(head[best + 1 :], rows)
-    body = ((n, row) for n, row in rest if not _blank(row))
-    if kind == files.CSV:
-        # csv cells are strings: a cheap test for the common, non-blank row.
-        body = ((n, row) for n, row in rest if "".join(row).strip())
+    body = _nonblank(itertools.chain(head[best + 1 :], rows))
     return Table(header, header_row, body, uncached, encoding)
 
 

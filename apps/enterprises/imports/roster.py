@@ -171,6 +171,7 @@ class RosterValidator:
         if progress is not None:
             progress(count)
         STAGE.index("uscc")
+        STAGE.analyze()
         return count
 
     def _clean(self, key: str, raw):

@@ -51,7 +51,11 @@ class Stage:
                 f"CREATE INDEX {self.name}_{'_'.join(columns)}"
                 f" ON {self.name} ({', '.join(columns)})"
             )
-            if is_postgres():
+
+    def analyze(self) -> None:
+        """Statistics for the joins to come (a temporary table has none of its own)."""
+        if is_postgres():
+            with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {self.name}")
 
     @contextmanager

@@ -385,3 +385,51 @@ def test_every_bad_row_is_reported(reference, district_admin, tmp_path):
     outcome, errors = run("ledger", path, district_admin)
     assert outcome.error_count >= 300 and len({e.row for e in errors}) == 300
     assert nothing_written([ent.pk])
+
+
+def test_full_width_digits_alone_are_normalised_not_passed_through(
+    reference, district_admin, tmp_path
+):
+    # "１００" is all digits to Python's \d: it must still be normalised to 100, in csv
+    # text and in xlsx text cells alike, never handed to the database as it stands.
+    ent = EnterpriseFactory(street=reference)
+    row = [ent.uscc, "２０２５", "１", "", "１００", "", "", "", "１２", "１０"]
+    for writer, name in ((write_csv, "a.csv"), (write_xlsx, "a.xlsx")):
+        outcome, errors = run("ledger", writer(tmp_path / name, LEDGER, [row]), district_admin)
+        assert outcome.applied, errors
+    entry = LedgerEntry.objects.get()
+    assert (entry.year, entry.revenue, entry.employees, entry.total_assets) == (2025, 100, 12, 10)
+
+
+@pytest.mark.parametrize("employees", ["10000001", 10000001.0, 12.5, True])
+def test_employee_count_out_of_range_or_not_whole_is_a_row_error(
+    reference, district_admin, tmp_path, employees
+):
+    ent = EnterpriseFactory(street=reference)
+    path = write_xlsx(
+        tmp_path / "a.xlsx", LEDGER, [[ent.uscc, 2025, 1, "", 100.0, "", "", "", employees, ""]]
+    )
+    _outcome, errors = run("ledger", path, district_admin)
+    assert [(e.row, e.column) for e in errors] == [(2, "从业人员(人)")], errors
+    assert nothing_written([ent.pk])
+
+
+def test_money_with_more_than_two_decimals_is_rounded_half_up(reference, district_admin, tmp_path):
+    ent = EnterpriseFactory(street=reference)
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        LEDGER,
+        [[ent.uscc, 2025.0, 1.0, "单季", 0.125, -2.675, 1 / 3, 1234.5, 7.0, 99.99]],
+    )
+    outcome, errors = run("ledger", path, district_admin)
+    assert outcome.applied, errors
+    e = LedgerEntry.objects.get()
+    # 0.125 is exact in binary: half up gives 0.13 (round-half-even would give 0.12).
+    assert [str(v) for v in (e.revenue, e.profit, e.tax, e.rd_expense, e.total_assets)] == [
+        "0.13",
+        "-2.68",
+        "0.33",
+        "1234.50",
+        "99.99",
+    ]
+    assert e.employees == 7
