@@ -55,8 +55,9 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 
 ## Benchmarks: each prints its figures and its ratio to a baseline measured in the same run.
+## PostgreSQL is where the targets are set; override BENCH_DATABASE_URL= (empty) for SQLite.
 bench: $(STAMP)
-	@for b in bench/bench_*.py; do echo "== $$b"; DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python $$b || exit 1; done
+	@for b in bench/bench_*.py; do echo "== $$b"; BENCH_DATABASE_URL=$${BENCH_DATABASE_URL-postgres://postgres@127.0.0.1:5432/postgres} DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python $$b || exit 1; done
 
 ## Extract translatable strings into each app's .po and compile them.
 messages: $(STAMP)
