@@ -1,3 +1,5 @@
+import io
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -21,7 +23,10 @@ class Command(BaseCommand):
         if no_demo:
             return
         # Accounts first: the demo enterprise of the `enterprise` persona is made for
-        # the credit code its account was given.
-        call_command("create_demo_accounts", stdout=self.stdout)
+        # the credit code its account was given. Their passwords are printed last, so
+        # they are the last thing on the screen.
+        accounts = io.StringIO()
+        call_command("create_demo_accounts", stdout=accounts)
         if not Chamber.objects.exists():
             call_command("seed_demo", scale="small", stdout=self.stdout)
+        self.stdout.write(accounts.getvalue().rstrip("\n"))
