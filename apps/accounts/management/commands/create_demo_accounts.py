@@ -14,7 +14,8 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write("\n演示账号（密码只显示这一次，请妥善保存）:")
-        self.stdout.write(f"{'用户名':<12}{'密码':<20}{'姓名'}")
+        # Chinese characters take two columns in a terminal: pad by display width.
+        self.stdout.write("用户名" + " " * 6 + "密码" + " " * 16 + "姓名")
         for user, password in created:
             self.stdout.write(f"{user.username:<12}{password:<20}{user.full_name}")
         self.stdout.write(f"共 {len(created)} / {len(PERSONAS)} 个账号。\n")
