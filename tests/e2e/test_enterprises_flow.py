@@ -13,6 +13,9 @@ from .pages import screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
+# Generous waits: CI machines are slow when busy, and a real user waits too.
+WAIT = 15_000
+
 ROSTER = (
     "统一社会信用代码,企业名称,所属街乡,行业代码,联系电话\n"
     "91110105MA0000000Y,北京商务云计算有限公司,建外,6513,13912345678\n"
@@ -34,10 +37,10 @@ def test_street_officer_imports_finds_and_opens_an_enterprise(
     page.locator("select[name='kind']").select_option("roster")
     page.locator("input[name='file']").set_input_files(str(roster))
     page.locator("main form button[type='submit']").first.click()
-    page.wait_for_url(re.compile(r"/enterprises/imports/\d+/$"))
-    expect(page.locator("[data-count='new']")).to_have_text("1")
-    page.locator("form[action$='/confirm/'] button").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(r"/enterprises/imports/\d+/$"), timeout=WAIT)
+    expect(page.locator("[data-count='new']")).to_have_text("1", timeout=WAIT)
+    with page.expect_navigation(timeout=WAIT):
+        page.locator("form[action$='/confirm/'] button").click()
     assert Enterprise.objects.filter(uscc="91110105MA0000000Y", street__short_name="建外").exists()
 
     page.goto(live_server.url + "/enterprises/")
@@ -45,12 +48,12 @@ def test_street_officer_imports_finds_and_opens_an_enterprise(
     page.locator("input[name='q']").press("Enter")
     page.wait_for_load_state("networkidle")
     results = page.locator("#enterprise-results")
-    expect(results).to_contain_text("北京商务云计算有限公司")
+    expect(results).to_contain_text("北京商务云计算有限公司", timeout=WAIT)
     expect(results).not_to_contain_text("北京朝外商务咨询有限公司")  # another street's
 
     page.get_by_role("link", name="北京商务云计算有限公司").click()
     page.wait_for_load_state("networkidle")
-    expect(page.locator("h1")).to_contain_text("北京商务云计算有限公司")
+    expect(page.locator("h1")).to_contain_text("北京商务云计算有限公司", timeout=WAIT)
     expect(page.locator("main")).not_to_contain_text("13912345678")  # masked for this grade
     screenshot(page, "enterprise-detail-street-officer")
     problems.assert_clean()
