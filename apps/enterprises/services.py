@@ -12,7 +12,7 @@ from stdnum.cn import uscc as uscc_std
 from apps.audit.services import audit_record, diff, snapshot
 
 from . import search, sizing
-from .models import Enterprise, EnterpriseNote, LedgerEntry, SizeClass
+from .models import Enterprise, EnterpriseNote, LedgerEntry
 
 ENTERPRISE_FIELDS = [
     "uscc",
@@ -191,14 +191,3 @@ def ledger_save(
         )
     size_class_refresh(enterprise)
     return entry
-
-
-__all__ = [
-    "EditConflict",
-    "SizeClass",
-    "enterprise_create",
-    "enterprise_note_add",
-    "enterprise_update",
-    "ledger_save",
-    "size_class_refresh",
-]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from apps.registry.models import DictionaryItem, Industry, Street
 
 from ..models import Enterprise, RegistrationType
-from ..services import normalise_uscc
+from ..services import validate_uscc
 from . import normalise
 from .normalise import CellError
 from .spec import UNCACHED_FORMULA
@@ -182,12 +183,10 @@ class RosterValidator:
                 raise CellError(_("This column is required."))
             return None
         if key == "uscc":
-            code = normalise_uscc(value)
-            from stdnum.cn import uscc as uscc_std
-
-            if not uscc_std.is_valid(code):
-                raise CellError(_("This is not a valid unified social credit code."))
-            return code
+            try:
+                return validate_uscc(value)
+            except ValidationError as error:
+                raise CellError(error.messages[0]) from error
         if key in LIMITS:
             if len(value) > LIMITS[key]:
                 raise CellError(_("Too long: at most %(n)d characters.") % {"n": LIMITS[key]})
