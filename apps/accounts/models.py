@@ -108,6 +108,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("Must change password at next sign-in"), default=False
     )
+    # Bumped whenever what this account may do changes (roles, their permissions or
+    # grade, streets, chambers): cached permissions are keyed by it (accounts/access.py).
+    access_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     REQUIRED_FIELDS = ["email"]
 
