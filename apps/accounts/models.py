@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import Grade, Scope, ScopeKind
 
+from .validators import validate_mobile
+
 # Holding any of these makes a second factor mandatory (SECURITY.md 2).
 MFA_PERMISSIONS = ("accounts.manage_users", "accounts.manage_roles")
 
@@ -78,6 +80,10 @@ class User(AbstractUser):
     """用户: a person who signs in, with a kind, a department and a data scope."""
 
     full_name = models.CharField(_("Name of person"), max_length=50, blank=True)
+    # For SMS notifications (apps.core.notify); personal data, masked on screen.
+    mobile = models.CharField(
+        _("Mobile phone"), max_length=11, blank=True, validators=[validate_mobile]
+    )
     kind = models.CharField(_("User kind"), max_length=20, choices=UserKind.choices)
     department = models.ForeignKey(
         Department,

@@ -3,7 +3,9 @@
 import string
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def character_classes(password: str) -> int:
@@ -48,3 +50,11 @@ class NotContainingUsernameValidator:
 
     def get_help_text(self):
         return _("The password must not contain the username.")
+
+
+# A mainland China mobile number: 11 digits, 1 then 3-9 (no +86, no separators).
+validate_mobile = RegexValidator(
+    r"^1[3-9]\d{9}$",
+    message=gettext_lazy("Enter an 11-digit mainland mobile number, for example 13912345678."),
+    code="mobile",
+)
