@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and permissions")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (login, logout and lockout go to the audit log)
+        from . import (
+            access_receivers,  # noqa: F401  (cached permissions stay true)
+            receivers,  # noqa: F401  (login, logout and lockout go to the audit log)
+        )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import Grade, Scope, ScopeKind
 
+from .access import access_of
 from .validators import validate_mobile
 
 # Holding any of these makes a second factor mandatory (SECURITY.md 2).
@@ -134,24 +135,28 @@ class User(AbstractUser):
         if self.is_superuser or self.scope_kind == ScopeKind.DISTRICT:
             return Scope(kind=ScopeKind.DISTRICT)
         if self.scope_kind == ScopeKind.STREETS:
-            # Read the link table directly: no join, no ordering, once per request.
-            links = User.scope_streets.through.objects.filter(user_id=self.pk)
-            ids = links.values_list("street_id", flat=True)
-            return Scope(kind=ScopeKind.STREETS, street_ids=frozenset(ids))
+            return Scope(kind=ScopeKind.STREETS, street_ids=access_of(self).street_ids)
         if self.scope_kind == ScopeKind.CHAMBERS:
-            links = User.scope_chambers.through.objects.filter(user_id=self.pk)
-            ids = links.values_list("chamber_id", flat=True)
-            return Scope(kind=ScopeKind.CHAMBERS, chamber_ids=frozenset(ids))
+            return Scope(kind=ScopeKind.CHAMBERS, chamber_ids=access_of(self).chamber_ids)
         if self.scope_kind == ScopeKind.ENTERPRISE:
             return Scope(kind=ScopeKind.ENTERPRISE, uscc=self.scope_uscc)
         return Scope.nothing()
 
     @cached_property
     def grade(self) -> int:
-        if self.is_superuser:
-            return Grade.PERSONAL
-        grades = Role.objects.filter(group__user=self).values_list("grade", flat=True)
-        return max(grades, default=Grade.NONE)
+        return access_of(self).grade
+
+    def save(self, *args, **kwargs):
+        # access_stamp is only ever raised by accounts.access.bump, in SQL: an instance
+        # loaded before a bump must not write its older stamp back and revive a stale
+        # cache entry.
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "access_stamp"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def requires_mfa(self) -> bool:

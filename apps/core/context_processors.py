@@ -4,6 +4,13 @@ from django.utils.translation import gettext as _
 from apps.core.scoping import ScopeKind
 
 
+def access_of(user):
+    # core must not import accounts at module level (accounts imports core).
+    from apps.accounts.access import access_of
+
+    return access_of(user)
+
+
 def scope_label(user) -> str:
     """Words for the user's data scope, shown in the navigation bar."""
     if not user.is_authenticated:
@@ -12,10 +19,10 @@ def scope_label(user) -> str:
     if scope.kind == ScopeKind.DISTRICT:
         return _("Whole district")
     if scope.kind == ScopeKind.STREETS:
-        names = list(user.scope_streets.values_list("short_name", flat=True)[:4])
+        names = access_of(user).street_names[:4]
         return "、".join(names) or _("No street assigned")
     if scope.kind == ScopeKind.CHAMBERS:
-        names = list(user.scope_chambers.values_list("name", flat=True)[:2])
+        names = access_of(user).chamber_names[:2]
         return "、".join(names) or _("No chamber assigned")
     if scope.kind == ScopeKind.ENTERPRISE:
         return _("Own enterprise")
