@@ -47,6 +47,8 @@ ENTERPRISES_EDIT = [
     "enterprises.export_enterprise",
     "enterprises.confirm_ledgerflag",
 ]
+# Enterprise accounts (apps.portal): review requests, make invitation codes.
+PORTAL_REVIEW = ["portal.review_enterprise_link", "portal.invite_enterprise"]
 
 BUILTIN_ROLES = {
     SYSTEM_ADMIN: (
@@ -67,7 +69,7 @@ BUILTIN_ROLES = {
     FIC_STAFF: (
         Grade.PERSONAL,
         _("FIC staff who keep the databases."),
-        [*REGISTRY_VIEW, *REGISTRY_EDIT, *ENTERPRISES_VIEW, *ENTERPRISES_EDIT],
+        [*REGISTRY_VIEW, *REGISTRY_EDIT, *ENTERPRISES_VIEW, *ENTERPRISES_EDIT, *PORTAL_REVIEW],
     ),
     LEADER: (Grade.AGGREGATE, _("District and FIC leaders: dashboards and reports."), []),
     STREET_OFFICER: (
@@ -79,6 +81,7 @@ BUILTIN_ROLES = {
             "registry.view_industry",
             *ENTERPRISES_VIEW,
             *ENTERPRISES_EDIT,
+            *PORTAL_REVIEW,
         ],
     ),
     ENTERPRISE: (

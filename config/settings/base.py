@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.registry",
     "apps.enterprises",
+    "apps.portal",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "apps.accounts.middleware.SessionTimeoutMiddleware",
     "apps.accounts.middleware.SecondFactorRequiredMiddleware",
     "apps.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # An enterprise account not yet linked to its enterprise sees only its waiting page.
+    "apps.portal.middleware.EnterpriseAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
@@ -241,12 +244,24 @@ QUALITY_CHANGE_FACTOR = float(os.environ.get("QUALITY_CHANGE_FACTOR", "5"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "5000"))
 
+# --- Enterprise portal (apps.portal) -------------------------------------------
+# Public registrations accepted per client IP per window (SECURITY.md 23).
+PORTAL_REGISTRATION_LIMIT = int(os.environ.get("PORTAL_REGISTRATION_LIMIT", "5"))
+PORTAL_REGISTRATION_WINDOW = 3600  # seconds
+# Invitation codes: valid this many days; stored as a keyed hash (HMAC-SHA256) whose key
+# is PORTAL_INVITATION_KEY, or derived from SECRET_KEY when it is not set (rotating that
+# key invalidates the codes not used yet).
+PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "30"))
+PORTAL_INVITATION_KEY = os.environ.get("PORTAL_INVITATION_KEY", "")
+
 # --- Audit -------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
 
 # Functions that return the to-dos shown on a staff member's home page.
 # Later modules append their own provider here.
-HOME_TODO_PROVIDERS: list[str] = []
+HOME_TODO_PROVIDERS: list[str] = [
+    "apps.portal.todos.pending_links",
+]
 
 LOGGING = {
     "version": 1,
@@ -271,6 +286,7 @@ DEMO_SEEDERS = [
     "apps.registry.demo.seed",
     "apps.accounts.demo.seed",
     "apps.enterprises.demo.seed",
+    "apps.portal.demo.seed",
 ]
 
 # We lock the account, not the IP, as 等保 2.0 requires; see docs/decisions.

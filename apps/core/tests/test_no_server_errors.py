@@ -42,6 +42,7 @@ def named_patterns(resolver=None, namespace=""):
 @pytest.fixture
 def objects(street_a, chamber_a, district_admin):
     from apps.accounts.models import Department, Role
+    from apps.core.models import Notification
     from apps.enterprises.models import ImportJob, LedgerFlag, QualityRule
     from apps.enterprises.tests.factories import EnterpriseFactory, LedgerEntryFactory
 
@@ -59,7 +60,14 @@ def objects(street_a, chamber_a, district_admin):
         digest="0" * 64,
         created_by=district_admin,
     )
-    by_prefix = {"enterprises:import_": job.pk, "enterprises:quality_": flag.pk}
+    from apps.portal.tests.factories import EnterpriseLinkFactory
+
+    link = EnterpriseLinkFactory(enterprise=enterprise)
+    by_prefix = {
+        "enterprises:import_": job.pk,
+        "enterprises:quality_": flag.pk,
+        "portal:review_": link.pk,
+    }
     return {
         "prefix": by_prefix,
         "enterprise": enterprise.pk,
@@ -70,6 +78,9 @@ def objects(street_a, chamber_a, district_admin):
             "registry:dictionary_update": DictionaryItemFactory().pk,
             "accounts:department_update": department.pk,
             "accounts:role_update": Role.objects.first().pk,
+            "notifications:open": Notification.objects.create(
+                user=district_admin, kind="test", subject="通知"
+            ).pk,
         },
         "user_pk": UserFactory().pk,
     }
@@ -88,7 +99,7 @@ def test_no_page_answers_500(request, login, persona, objects):
         needs_pk = "<int:pk>" in str(pattern.pattern)
         if needs_pk:
             pk = objects["pk"].get(name, objects["user_pk"] if "user" in name else None)
-            if name.startswith("enterprises:"):
+            if name.startswith(("enterprises:", "portal:")):
                 prefixed = [v for p, v in objects["prefix"].items() if name.startswith(p)]
                 pk = prefixed[0] if prefixed else objects["enterprise"]
             if pk is None:
