@@ -180,3 +180,12 @@ def test_the_queue_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("portal:review_list"))
     assert len(response.context["object_list"]) == 20
+
+
+def test_the_menu_leads_reviewers_to_the_queue_and_invitations(
+    login, street_a_clerk, enterprise_user
+):
+    page = login(street_a_clerk).get(reverse("enterprises:list")).content.decode()
+    assert reverse("portal:review_list") in page and reverse("portal:invitations") in page
+    own = login(enterprise_user).get(reverse("enterprises:list")).content.decode()
+    assert reverse("portal:review_list") not in own
