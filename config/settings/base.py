@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.registry",
     "apps.enterprises",
     "apps.portal",
+    "apps.filings",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +254,16 @@ PORTAL_REGISTRATION_WINDOW = 3600  # seconds
 # key invalidates the codes not used yet).
 PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "30"))
 PORTAL_INVITATION_KEY = os.environ.get("PORTAL_INVITATION_KEY", "")
+
+# --- Enterprise filings (apps.filings) -------------------------------------------
+# Scheduled reminders (催报): this many days before a campaign's deadline, and this many
+# days after it (once overdue); each enterprise gets each at most once per campaign.
+FILINGS_REMIND_BEFORE_DAYS = int(os.environ.get("FILINGS_REMIND_BEFORE_DAYS", "3"))
+FILINGS_REMIND_OVERDUE_AFTER_DAYS = int(os.environ.get("FILINGS_REMIND_OVERDUE_AFTER_DAYS", "1"))
+# A reminder sent by hand skips enterprises reminded within this many hours.
+FILINGS_MANUAL_REMINDER_HOURS = int(os.environ.get("FILINGS_MANUAL_REMINDER_HOURS", "24"))
+# Largest uploaded list of target credit codes.
+FILINGS_TARGET_LIST_MAX_BYTES = 5 * 1024 * 1024
 
 # --- Audit -------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
