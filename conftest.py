@@ -16,6 +16,9 @@ from apps.accounts.tests.factories import UserFactory
 from apps.core.scoping import ScopeKind
 from apps.registry.tests.factories import ChamberFactory, StreetFactory
 
+# Fixtures fake_sms_server / fake_smtp_server (local SMS gateway and SMTP server).
+pytest_plugins = ["apps.core.testing_servers"]
+
 ENTERPRISE_USCC = "91110105MA0000000Y"
 
 
@@ -117,3 +120,15 @@ def signed_in(user) -> Client:
 @pytest.fixture
 def login():
     return signed_in
+
+
+@pytest.fixture
+def fake_sms(fake_sms_server):
+    """A local fake SMS gateway that records what it receives (apps/core/testing_servers.py)."""
+    return fake_sms_server
+
+
+@pytest.fixture
+def fake_smtp(fake_smtp_server):
+    """A local fake SMTP server that records what it receives (apps/core/testing_servers.py)."""
+    return fake_smtp_server

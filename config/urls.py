@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("apps.audit.urls")),
     path("registry/", include("apps.registry.urls")),
     path("enterprises/", include("apps.enterprises.urls")),
+    path("notifications/", include("apps.core.notify.urls")),
     path("portal/", include("apps.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

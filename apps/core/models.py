@@ -36,7 +36,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("Kind"), max_length=50)
     subject = models.CharField(_("Subject"), max_length=200)
-    body = models.TextField(_("Message"), blank=True)
+    body = models.TextField(_("Message text"), blank=True)
     url = models.CharField(_("Link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
     read_at = models.DateTimeField(_("Read at"), null=True, blank=True)
@@ -81,6 +81,7 @@ class Delivery(models.Model):
         NOT_CONFIGURED = "not configured", _("Not configured")
         NO_ADDRESS = "no address", _("No address on record")
         INVALID_ADDRESS = "invalid address", _("Not a valid address")
+        INTERRUPTED = "interrupted", _("Sending was interrupted")
 
     channel = models.CharField(_("Channel"), max_length=10, choices=Channel.choices)
     address = models.CharField(_("Address"), max_length=254, blank=True)
@@ -94,7 +95,7 @@ class Delivery(models.Model):
     )
     kind = models.CharField(_("Kind"), max_length=50)
     subject = models.CharField(_("Subject"), max_length=200)
-    body = models.TextField(_("Message"), blank=True)
+    body = models.TextField(_("Message text"), blank=True)
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "apps.core.context_processors.platform",
+                "apps.core.notify.context_processors.notifications",
             ],
         },
     }
@@ -237,6 +238,7 @@ SCHEDULE_MODULES = [
     "apps.accounts.schedules",
     "apps.audit.schedules",
     "apps.enterprises.schedules",
+    "apps.core.notify.schedules",
 ]
 
 # Data quality: a quarter-on-quarter or year-on-year change beyond this factor is flagged.
@@ -264,6 +266,38 @@ FILINGS_REMIND_OVERDUE_AFTER_DAYS = int(os.environ.get("FILINGS_REMIND_OVERDUE_A
 FILINGS_MANUAL_REMINDER_HOURS = int(os.environ.get("FILINGS_MANUAL_REMINDER_HOURS", "24"))
 # Largest uploaded list of target credit codes.
 FILINGS_TARGET_LIST_MAX_BYTES = 5 * 1024 * 1024
+
+# --- Notifications (apps.core.notify) ----------------------------------------
+# Mail goes through Django's email machinery. With no EMAIL_HOST (the offline
+# `make run` default) email deliveries are recorded as skipped, "not configured".
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# SMS: one JSON POST per message to the gateway, bearer token, 2xx = accepted.
+# With no endpoint SMS deliveries are recorded as skipped, "not configured".
+NOTIFY_SMS_ENDPOINT = os.environ.get("NOTIFY_SMS_ENDPOINT", "")
+NOTIFY_SMS_TOKEN = os.environ.get("NOTIFY_SMS_TOKEN", "")
+NOTIFY_SMS_SIGN = os.environ.get("NOTIFY_SMS_SIGN", f"【{DISTRICT_NAME}工商联】")
+NOTIFY_SMS_TIMEOUT = float(os.environ.get("NOTIFY_SMS_TIMEOUT", "10"))
+# A vendor's client replaces ours by dotted path (interface: apps/core/notify/adapters.py).
+NOTIFY_EMAIL_ADAPTER = os.environ.get(
+    "NOTIFY_EMAIL_ADAPTER", "apps.core.notify.adapters.DjangoEmailAdapter"
+)
+NOTIFY_SMS_ADAPTER = os.environ.get(
+    "NOTIFY_SMS_ADAPTER", "apps.core.notify.adapters.HttpJsonSmsAdapter"
+)
+# Seconds before each retry of a failed send; after the last one the send is given up.
+NOTIFY_RETRY_DELAYS = [int(s) for s in env_list("NOTIFY_RETRY_DELAYS", "300,1800,7200")]
+# The site's address for links in emails, e.g. https://fic.example.gov.cn (none if empty).
+NOTIFY_SITE_URL = os.environ.get("NOTIFY_SITE_URL", "")
+# How long the nav badge's unread count may be cached (exact with a shared cache).
+NOTIFY_UNREAD_CACHE_SECONDS = int(os.environ.get("NOTIFY_UNREAD_CACHE_SECONDS", "300"))
 
 # --- Audit -------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))

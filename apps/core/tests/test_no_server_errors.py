@@ -43,6 +43,7 @@ def named_patterns(resolver=None, namespace=""):
 def objects(street_a, chamber_a, district_admin):
     from apps.accounts.models import Department, Role
     from apps.core.models import Notification
+    from apps.core.models import Notification
     from apps.enterprises.models import ImportJob, LedgerFlag, QualityRule
     from apps.enterprises.tests.factories import EnterpriseFactory, LedgerEntryFactory
 
@@ -78,6 +79,9 @@ def objects(street_a, chamber_a, district_admin):
             "registry:dictionary_update": DictionaryItemFactory().pk,
             "accounts:department_update": department.pk,
             "accounts:role_update": Role.objects.first().pk,
+            "notifications:open": Notification.objects.create(
+                user=district_admin, kind="test", subject="通知"
+            ).pk,
             "notifications:open": Notification.objects.create(
                 user=district_admin, kind="test", subject="通知"
             ).pk,
