@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.core.masking import mask_phone, phone_for
+
 from . import services
 from .forms import DepartmentForm, RoleForm, UserForm
 from .models import Department, Role, User, UserKind
@@ -39,7 +41,10 @@ def user_list(request):
     active = request.GET.get("active", "")
     if active in {"1", "0"}:
         users = users.filter(is_active=active == "1")
-    context = {"page_obj": _page(request, users), "kinds": UserKind.choices, "q": q}
+    page = _page(request, users)
+    for account in page:
+        account.mobile_masked = mask_phone(account.mobile)  # a list never shows the number
+    context = {"page_obj": page, "kinds": UserKind.choices, "q": q}
     return render(request, "accounts/user_list.html", context)
 
 
@@ -47,7 +52,7 @@ def user_list(request):
 @login_required
 @manage_users
 def user_create(request):
-    form = UserForm(request.POST or None)
+    form = UserForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             user, password = services.user_create(actor=request.user, **form.service_kwargs())
@@ -64,7 +69,7 @@ def user_create(request):
 @manage_users
 def user_update(request, pk):
     account = get_object_or_404(User, pk=pk)
-    form = UserForm(request.POST or None, instance=account)
+    form = UserForm(request.POST or None, instance=account, user=request.user)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
         try:
@@ -88,6 +93,7 @@ def user_detail(request, pk):
     account = get_object_or_404(User.objects.select_related("department"), pk=pk)
     context = {
         "account": account,
+        "mobile": phone_for(request.user, account.mobile),
         "roles": account.groups.select_related("role").order_by("name"),
         "has_mfa": TOTPDevice.objects.devices_for_user(account, confirmed=True).exists(),
     }

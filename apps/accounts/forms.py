@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, Permission
@@ -5,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
+from apps.core.masking import can_see_personal, mask_phone
 from apps.core.scoping import Grade, ScopeKind
 from apps.registry.models import Chamber, Street
 
@@ -32,6 +35,13 @@ class OTPTokenForm(forms.Form):
 
 
 class UserForm(forms.ModelForm):
+    # Longer than the column: spaces, dashes and +86 are typed and removed in clean_mobile.
+    mobile = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
     groups = forms.ModelMultipleChoiceField(
         label=_("Roles"),
         queryset=Group.objects.order_by("name"),
@@ -57,6 +67,7 @@ class UserForm(forms.ModelForm):
             "username",
             "full_name",
             "email",
+            "mobile",
             "kind",
             "department",
             "scope_kind",
@@ -68,12 +79,35 @@ class UserForm(forms.ModelForm):
             "password_rotation",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        # ModelForm copies cleaned values onto the instance while validating.
+        self.stored_mobile = self.instance.mobile
         if not self.instance.pk:
             # services.user_create always makes an active account; a checkbox
             # here would be silently ignored.
             del self.fields["is_active"]
+        elif self.stored_mobile and not can_see_personal(user):
+            # The administrator never receives the number unmasked; leaving the
+            # masked value untouched keeps it (see clean_mobile).
+            self.initial["mobile"] = mask_phone(self.stored_mobile)
+            self.fields["mobile"].help_text = _(
+                "Shown masked. Leave it as it is to keep the number, or type a new one."
+            )
+
+    def clean_mobile(self):
+        value = self.cleaned_data.get("mobile", "").strip()
+        stored = self.stored_mobile if self.instance.pk else ""
+        if stored and value == mask_phone(stored) and not can_see_personal(self.user):
+            return stored
+        if "*" in value:
+            raise forms.ValidationError(
+                _("Type the whole phone number, or leave the masked number unchanged."),
+                code="masked",
+            )
+        value = re.sub(r"[\s-]", "", value)
+        return value[3:] if value.startswith("+86") else value
 
     def clean_scope_uscc(self):
         value = self.cleaned_data.get("scope_uscc", "").strip().upper()
@@ -106,6 +140,7 @@ class UserForm(forms.ModelForm):
                 "username",
                 "full_name",
                 "email",
+                "mobile",
                 "kind",
                 "department",
                 "scope_kind",

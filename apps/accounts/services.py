@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
 from apps.audit.services import audit_record, diff, snapshot
+from apps.core.masking import mask_phone
 
 from .models import Department, Role, User
 
@@ -23,6 +24,7 @@ USER_FIELDS = [
     "username",
     "full_name",
     "email",
+    "mobile",
     "kind",
     "department",
     "scope_kind",
@@ -60,6 +62,13 @@ def _relations(user: User) -> dict[str, list[str]]:
     }
 
 
+def _masked(changes: dict[str, list]) -> dict[str, list]:
+    """The audit log records that the mobile changed, never the number itself."""
+    if "mobile" in changes:
+        changes["mobile"] = [mask_phone(value) for value in changes["mobile"]]
+    return changes
+
+
 def _set_relations(user: User, *, roles, streets, chambers) -> None:
     if roles is not None:
         user.groups.set(roles)
@@ -81,6 +90,7 @@ def user_create(
     scope_kind: str,
     full_name: str = "",
     email: str = "",
+    mobile: str = "",
     department: Department | None = None,
     scope_uscc: str = "",
     roles: Iterable[Group] = (),
@@ -95,6 +105,7 @@ def user_create(
         username=username,
         full_name=full_name,
         email=email,
+        mobile=mobile,
         kind=kind,
         department=department,
         scope_kind=scope_kind,
@@ -112,7 +123,7 @@ def user_create(
         action="user.create",
         actor=actor,
         obj=user,
-        changes=diff({}, {**snapshot(user, USER_FIELDS), **_relations(user)}),
+        changes=_masked(diff({}, {**snapshot(user, USER_FIELDS), **_relations(user)})),
     )
     return user, password
 
@@ -132,7 +143,7 @@ def user_update(
     user.save()
     _set_relations(user, roles=roles, streets=streets, chambers=chambers)
     after = {**snapshot(user, USER_FIELDS), **_relations(user)}
-    changes = diff(before, after)
+    changes = _masked(diff(before, after))
     if actor.pk == user.pk and SELF_LOCKED_FIELDS & set(changes):
         # Nobody raises their own privileges: another administrator must do it.
         raise ValidationError(_("You cannot change your own roles, data scope, kind or status."))
