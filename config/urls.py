@@ -9,6 +9,7 @@ urlpatterns = [
     path("enterprises/", include("apps.enterprises.urls")),
     path("notifications/", include("apps.core.notify.urls")),
     path("portal/", include("apps.portal.urls")),
+    path("filings/", include("apps.filings.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -49,6 +49,17 @@ ENTERPRISES_EDIT = [
 ]
 # Enterprise accounts (apps.portal): review requests, make invitation codes.
 PORTAL_REVIEW = ["portal.review_enterprise_link", "portal.invite_enterprise"]
+# Enterprise filings (apps.filings): progress pages (aggregates), campaigns, review and
+# chasing (催报), and an enterprise filling in its own.
+FILINGS_PROGRESS = ["filings.view_campaign"]
+FILINGS_MANAGE = ["filings.add_campaign", "filings.change_campaign"]
+FILINGS_REVIEW = [
+    "filings.view_filing",
+    "filings.review_filing",
+    "filings.export_filing",
+    "filings.remind_filing",
+]
+FILINGS_FILL = ["filings.fill_filing"]
 
 BUILTIN_ROLES = {
     SYSTEM_ADMIN: (
@@ -69,9 +80,22 @@ BUILTIN_ROLES = {
     FIC_STAFF: (
         Grade.PERSONAL,
         _("FIC staff who keep the databases."),
-        [*REGISTRY_VIEW, *REGISTRY_EDIT, *ENTERPRISES_VIEW, *ENTERPRISES_EDIT, *PORTAL_REVIEW],
+        [
+            *REGISTRY_VIEW,
+            *REGISTRY_EDIT,
+            *ENTERPRISES_VIEW,
+            *ENTERPRISES_EDIT,
+            *PORTAL_REVIEW,
+            *FILINGS_PROGRESS,
+            *FILINGS_MANAGE,
+            *FILINGS_REVIEW,
+        ],
     ),
-    LEADER: (Grade.AGGREGATE, _("District and FIC leaders: dashboards and reports."), []),
+    LEADER: (
+        Grade.AGGREGATE,
+        _("District and FIC leaders: dashboards and reports."),
+        [*FILINGS_PROGRESS],
+    ),
     STREET_OFFICER: (
         Grade.RECORDS,
         _("Street staff who keep the enterprises of their own street."),
@@ -82,12 +106,14 @@ BUILTIN_ROLES = {
             *ENTERPRISES_VIEW,
             *ENTERPRISES_EDIT,
             *PORTAL_REVIEW,
+            *FILINGS_PROGRESS,
+            *FILINGS_REVIEW,
         ],
     ),
     ENTERPRISE: (
         Grade.RECORDS,
         _("An enterprise's own account."),
-        ["enterprises.view_enterprise", "enterprises.view_ledgerentry"],
+        ["enterprises.view_enterprise", "enterprises.view_ledgerentry", *FILINGS_FILL],
     ),
 }
 
