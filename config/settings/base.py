@@ -239,6 +239,7 @@ SCHEDULE_MODULES = [
     "apps.audit.schedules",
     "apps.enterprises.schedules",
     "apps.core.notify.schedules",
+    "apps.filings.schedules",
 ]
 
 # Data quality: a quarter-on-quarter or year-on-year change beyond this factor is flagged.
