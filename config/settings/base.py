@@ -307,6 +307,7 @@ AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180"
 # Later modules append their own provider here.
 HOME_TODO_PROVIDERS: list[str] = [
     "apps.portal.todos.pending_links",
+    "apps.filings.todos.filing_todos",
 ]
 
 LOGGING = {
