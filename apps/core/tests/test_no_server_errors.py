@@ -46,6 +46,7 @@ def objects(street_a, chamber_a, district_admin):
     from apps.core.models import Notification
     from apps.enterprises.models import ImportJob, LedgerFlag, QualityRule
     from apps.enterprises.tests.factories import EnterpriseFactory, LedgerEntryFactory
+    from apps.filings.tests.factories import crawl_objects as filing_objects
 
     department = Department.objects.create(name="办公室")
     enterprise = EnterpriseFactory(street=street_a)
@@ -79,6 +80,7 @@ def objects(street_a, chamber_a, district_admin):
             "registry:dictionary_update": DictionaryItemFactory().pk,
             "accounts:department_update": department.pk,
             "accounts:role_update": Role.objects.first().pk,
+            **filing_objects(enterprise),
             "notifications:open": Notification.objects.create(
                 user=district_admin, kind="test", subject="通知"
             ).pk,

@@ -48,3 +48,25 @@ def submit(filing, actor, values=None, comments=None):
         values=values or dict(GOOD),
         comments=comments or {},
     )
+
+
+def crawl_objects(enterprise) -> dict[str, int]:
+    """{url name: pk} for every filings URL that takes one, for the no-500 crawl of
+    apps/core/tests/test_no_server_errors.py (a campaign and a submitted filing)."""
+    filing = FilingFactory(enterprise=enterprise)
+    submit(filing, None)
+    campaign_pages = [
+        "campaign",
+        "campaign_update",
+        "campaign_open",
+        "campaign_close",
+        "unfiled",
+        "unfiled_export",
+        "remind",
+        "campaign_fill",
+    ]
+    filing_pages = ["review", "approve", "return", "form", "validate", "correct", "receipt"]
+    return {
+        **{f"filings:{name}": filing.campaign_id for name in campaign_pages},
+        **{f"filings:{name}": filing.pk for name in filing_pages},
+    }
