@@ -1,6 +1,7 @@
 """The inbox at /notifications/ and the unread badge in the navigation bar."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,6 +11,13 @@ from apps.core.models import Notification
 from apps.core.notify import notify
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # Badge counts are cached by user id, and ids repeat across rolled-back tests.
+    cache.clear()
+
 
 INBOX = reverse("notifications:inbox")
 HOME = reverse("core:home")
