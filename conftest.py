@@ -7,6 +7,7 @@ auditor         reads the audit log only             anonymous       not signed 
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,6 +21,15 @@ from apps.registry.tests.factories import ChamberFactory, StreetFactory
 pytest_plugins = ["apps.core.testing_servers"]
 
 ENTERPRISE_USCC = "91110105MA0000000Y"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a rolled-back test leaves the database as it
+    found it, and cached pages or permissions keyed by its state must go with it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

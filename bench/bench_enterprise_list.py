@@ -40,6 +40,8 @@ ENTERPRISES = int(os.environ.get("BENCH_ENTERPRISES", "300000"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = 32
 TARGET_RATIO, TARGET_P99_MS, TARGET_DEPTH = 0.20, 200.0, 2.0
+# A database of its own on the machine's Redis, emptied before the run.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
 def main() -> int:
@@ -63,8 +65,11 @@ def main() -> int:
         print(f"load generator: {load.name}, {CONNECTIONS} connections, {DURATION}")
         health = load.run(f"{base}/healthz", None)
         listing = load.run(list_url, officer)
+        uncached = load.run(list_url, officer, vary=True)
         print_load("GET /healthz (baseline)", health)
         print_load(f"enterprise list, 街乡 {street.short_name} + section {section}", listing)
+        print_load("the same list, every request missing the page cache", uncached)
+        print(f"ratio uncached list / healthz req/s: {uncached['rps'] / health['rps']:.2f}")
         ratio = listing["rps"] / health["rps"]
         print(f"ratio list / healthz req/s: {ratio:.2f} (target ≥ {TARGET_RATIO:.2f})")
         print(f"list p99: {listing['p99_ms']:.1f} ms (target < {TARGET_P99_MS:.0f} ms)")
@@ -233,10 +238,16 @@ class Gunicorn:
             "ALLOWED_HOSTS": "127.0.0.1",
             "TRUSTED_PROXY_COUNT": "0",
             "LOG_LEVEL": "WARNING",
+            # Production runs with Redis (ARCHITECTURE.md, runtime): sessions, cached
+            # permissions and the list's cached parts live there, shared by the workers.
+            "REDIS_URL": REDIS_URL,
         }
         self.process = None
 
     def start(self) -> None:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
         python = str(ROOT / ".venv" / "bin" / "python")
         subprocess.run(  # noqa: S603
             [python, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -315,14 +326,28 @@ class Load:
         self.wrk = shutil.which("wrk")
         self.name = "wrk" if self.wrk else "Python threads (wrk not installed)"
 
-    def run(self, url: str, cookie: str | None, duration: str = DURATION) -> dict:
+    def run(
+        self, url: str, cookie: str | None, duration: str = DURATION, *, vary: bool = False
+    ) -> dict:
+        """Load `url`; with vary, every request adds a parameter of its own (&n=1, 2, ...)
+        that changes no row but misses every cache: the cost of rendering each time."""
         if self.wrk:
-            return self._wrk(url, cookie, duration)
-        return self._python(url, cookie, float(duration.rstrip("s")))
+            return self._wrk(url, cookie, duration, vary)
+        return self._python(url, cookie, float(duration.rstrip("s")), vary)
 
-    def _wrk(self, url, cookie, duration) -> dict:
+    def _wrk(self, url, cookie, duration, vary) -> dict:
         threads = min(2, self.connections)
         command = [self.wrk, f"-t{threads}", f"-c{self.connections}", f"-d{duration}", "--latency"]
+        if vary:
+            script = Path(os.environ["VAR_DIR"]) / "vary.lua"  # _common.setup() made it
+            script.write_text(
+                "local n = 0\n"
+                "request = function()\n"
+                "  n = n + 1\n"
+                "  return wrk.format(nil, wrk.path .. '&n=' .. n .. '-' .. math.random(1e9))\n"
+                "end\n"
+            )
+            command += ["-s", str(script)]
         if cookie:
             command += ["-H", f"Cookie: {cookie}"]
         out = subprocess.run(  # noqa: S603
@@ -336,14 +361,16 @@ class Load:
             "errors": int(errors.group(1)) if errors else 0,
         }
 
-    def _python(self, url, cookie, seconds) -> dict:
+    def _python(self, url, cookie, seconds, vary) -> dict:
         latencies, errors, stop = [], [0], time.time() + seconds
         lock = threading.Lock()
+        counter = iter(range(10**9))
 
         def worker():
             while time.time() < stop:
                 started = time.perf_counter()
-                status, _body = _get(url, cookie)
+                target = f"{url}&n={next(counter)}" if vary else url
+                status, _body = _get(target, cookie)
                 spent = time.perf_counter() - started
                 with lock:
                     latencies.append(spent)

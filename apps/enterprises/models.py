@@ -323,3 +323,20 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
+
+
+class ChangeMark(models.Model):
+    """变更标记: one row per committed transaction that wrote a table the enterprise list
+    shows (written by PostgreSQL statement triggers, migration 0005). The sum of their
+    weights only grows, and grows exactly when such a transaction commits, so it versions
+    the list's cached pages (listcache.py); compaction folds rows into one, keeping the sum."""
+
+    txid = models.BigIntegerField(primary_key=True)
+    weight = models.BigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("Change mark")
+        verbose_name_plural = _("Change marks")
+
+    def __str__(self) -> str:
+        return f"{self.txid}+{self.weight}"

@@ -11,3 +11,11 @@ def ledger_quality_check() -> dict[str, int]:
     from .quality import quality_check_all
 
     return quality_check_all().as_dict()
+
+
+@task()
+def change_marks_compact() -> int:
+    """Keep the list's data version one cheap sum (listcache.py)."""
+    from .listcache import compact
+
+    return compact()

@@ -182,4 +182,4 @@ def test_the_nightly_task_checks_the_whole_ledger():
     result = ledger_quality_check.enqueue()  # the test settings run tasks immediately
     assert result.return_value["created"] == 3
     assert all(rules_on(r) == {R.NEGATIVE_REVENUE} for r in rows)
-    assert [s.task for s in SCHEDULES] == [ledger_quality_check]
+    assert ledger_quality_check in [s.task for s in SCHEDULES]

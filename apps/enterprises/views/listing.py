@@ -2,22 +2,26 @@
 
 import hashlib
 import json
+from functools import partial
 from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Value, When
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apps.core.scoped_views import ScopedListView
 from apps.core.scoping import scope_of
 
-from .. import exports
+from .. import exports, listcache
 from ..filters import SORTS, EnterpriseFilter
 from ..models import Enterprise, MemberStatus, SizeClass, Status
 from .paging import SortKey, keyset_page
@@ -73,6 +77,47 @@ class EnterpriseListView(EnterpriseFilteredMixin, ScopedListView):
     export_columns = [(header, "") for header in exports.ENTERPRISE_HEADERS]
     export_permission = "enterprises.export_enterprise"
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return self.export_xlsx()
+        htmx = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+        version = listcache.data_version()
+        self.versioned = version is not None
+        parts = listcache.cached(version, self.cache_parts(htmx), lambda: self.render_parts(htmx))
+        if htmx:
+            return HttpResponse(parts["results"])
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {"view": self, "filters_html": parts["filters"], "results_html": parts["results"]},
+        )
+
+    def cache_parts(self, htmx: bool) -> list:
+        """Everything besides the data that changes the rendered filters and results."""
+        user = self.request.user
+        scope = scope_of(user)
+        return [
+            get_language(),
+            scope.kind,
+            sorted(scope.street_ids),
+            sorted(scope.chamber_ids),
+            scope.uscc,
+            user.grade,
+            user.has_perm(self.export_permission),
+            sorted(self.request.GET.lists()),
+            htmx,
+            default_years(),
+        ]
+
+    def render_parts(self, htmx: bool) -> dict[str, str]:
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()
+        render = partial(render_to_string, context=context, request=self.request)
+        return {
+            "filters": "" if htmx else render("enterprises/_filters.html"),
+            "results": render("enterprises/_list.html"),
+        }
+
     def sort_key(self) -> SortKey:
         value = self.filterset.sort_value if self.filterset.is_bound else "name"
         field, nullable = SORTS[value.lstrip("-")]
@@ -112,7 +157,12 @@ class EnterpriseListView(EnterpriseFilteredMixin, ScopedListView):
         return context
 
     def cached_count(self, queryset) -> int:
-        """The number of matches, counted at most once a minute per scope and filter."""
+        """The number of matches, counted at most once a minute per scope and filter.
+
+        Where the page itself is cached by data version (PostgreSQL), it is counted exactly,
+        once per version."""
+        if getattr(self, "versioned", False):
+            return queryset.order_by().count()
         scope = scope_of(self.request.user)
         raw = json.dumps(
             [
