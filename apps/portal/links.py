@@ -17,7 +17,9 @@ class PortalLink:
 
 
 LINKS = [
-    PortalLink("filings:my_list", _("My filings"), "bi-clipboard-data"),
+    PortalLink(
+        "filings:my_list", _("My filings"), "bi-clipboard-data", permission="filings.fill_filing"
+    ),
     PortalLink(
         "enterprises:detail",
         _("Enterprise record and ledger"),

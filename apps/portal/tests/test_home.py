@@ -35,6 +35,7 @@ def test_the_home_shows_the_enterprise_and_its_latest_figures(
     assert "2025 年第 1 季度" in page and "222" in page
     assert "999" not in page and enterprise_a.name not in page
     assert reverse("enterprises:detail", args=[own_enterprise.pk]) in page
+    assert reverse("filings:my_list") in page and "我的填报" in page
 
 
 def test_an_enterprise_not_in_the_database_gets_a_plain_page(login, enterprise_user):
