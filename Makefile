@@ -57,6 +57,7 @@ fmt: $(STAMP)
 ## Benchmarks: each prints its figures and its ratio to a baseline measured in the same run.
 ## PostgreSQL is where the targets are set; override BENCH_DATABASE_URL= (empty) for SQLite.
 bench: $(STAMP)
+	@scripts/system_deps.sh wrk
 	@for b in bench/bench_*.py; do echo "== $$b"; BENCH_DATABASE_URL=$${BENCH_DATABASE_URL-postgres://postgres@127.0.0.1:5432/postgres} DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python $$b || exit 1; done
 
 ## Extract translatable strings into each app's .po and compile them.
