@@ -97,7 +97,7 @@ def prefill(filing: Filing, comparison: Comparison) -> dict[str, str]:
 
     The filing's own saved figures first; else the ledger's row for the period (an
     import from the tax office may have it already); else the period-end figures of
-    the quarter before. See docs/decisions/0007-filings.md.
+    the quarter before. See docs/decisions/0009-filings.md.
     """
     indicators = filing.campaign.ordered_indicators()
     if filing.values:

@@ -334,6 +334,7 @@ DEMO_SEEDERS = [
     "apps.accounts.demo.seed",
     "apps.enterprises.demo.seed",
     "apps.portal.demo.seed",
+    "apps.filings.demo.seed",
 ]
 
 # We lock the account, not the IP, as 等保 2.0 requires; see docs/decisions.
