@@ -19,10 +19,19 @@ INDICATORS = tuple(FIGURES)
 COUNT_INDICATORS = frozenset({"employees"})
 
 
-def indicator_label(name: str) -> str:
-    from apps.enterprises.models import LedgerEntry
+# Short names: the unit is shown beside each figure (万元, 人).
+INDICATOR_LABELS = {
+    "revenue": _("Revenue"),
+    "profit": _("Total profit"),
+    "tax": _("Total tax"),
+    "rd_expense": _("R&D expense"),
+    "employees": _("Employees"),
+    "total_assets": _("Total assets"),
+}
 
-    return str(LedgerEntry._meta.get_field(name).verbose_name)
+
+def indicator_label(name: str) -> str:
+    return str(INDICATOR_LABELS[name])
 
 
 def indicator_choices() -> list[tuple[str, str]]:

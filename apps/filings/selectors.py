@@ -263,6 +263,7 @@ def progress_chart(progress: Progress, labels: dict[str, str]) -> dict:
                 "name": labels[key],
                 "type": "bar",
                 "stack": "total",
+                "barMaxWidth": 28,
                 "itemStyle": {"color": color},
                 "data": data,
             }

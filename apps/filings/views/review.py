@@ -11,7 +11,14 @@ from apps.registry.models import Street
 
 from .. import rules, selectors, services
 from ..forms import ReviewForm
-from ..models import Campaign, CampaignStatus, Filing, FilingStatus, indicator_label
+from ..models import (
+    COUNT_INDICATORS,
+    Campaign,
+    CampaignStatus,
+    Filing,
+    FilingStatus,
+    indicator_label,
+)
 from .base import ScopedActionView
 
 STATUS_FILTERS = {
@@ -106,6 +113,7 @@ class ReviewDetailView(ScopedDetailView):
             rows.append(
                 {
                     "label": indicator_label(name),
+                    "unit": _("persons") if name in COUNT_INDICATORS else _("10k yuan"),
                     "value": selectors.display(name, now),
                     "previous": selectors.display(name, previous),
                     "last_year": selectors.display(name, last_year),
