@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.apps import apps as django_apps
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext
@@ -13,8 +14,13 @@ from apps.registry.models import Chamber, Street
 
 from .models import Department, Role, User, UserKind
 
-# Permissions an administrator can put into a role: those of our own modules.
-ROLE_PERMISSION_APPS = ["accounts", "audit", "registry"]
+
+def role_permission_apps() -> list[str]:
+    """Permissions an administrator can put into a role: those of our own modules (every
+    app under apps/), so a new module's permissions appear without touching this form."""
+    return [
+        config.label for config in django_apps.get_app_configs() if config.name.startswith("apps.")
+    ]
 
 
 class LoginForm(AuthenticationForm):
@@ -170,9 +176,7 @@ class RoleForm(forms.Form):
     )
     permissions = PermissionChoiceField(
         label=_("Permissions"),
-        queryset=Permission.objects.filter(content_type__app_label__in=ROLE_PERMISSION_APPS)
-        .select_related("content_type")
-        .order_by("content_type__app_label", "codename"),
+        queryset=Permission.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -190,6 +194,11 @@ class RoleForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
+        self.fields["permissions"].queryset = (
+            Permission.objects.filter(content_type__app_label__in=role_permission_apps())
+            .select_related("content_type")
+            .order_by("content_type__app_label", "codename")
+        )
         if role is not None and role.builtin:
             # Built-in roles are found by name (roles.ensure_builtin_roles); a
             # renamed one would be created again next deployment.

@@ -326,12 +326,19 @@ def test_security_admin_creates_a_role_with_permissions(login, security_admin):
     }
     listing = client.get(reverse("accounts:role_list"))
     assert "商会联络员" in listing.content.decode()
+    # Every module's permissions can go into a role, not only the foundation's.
+    offered = client.get(reverse("accounts:role_create")).context["form"]["permissions"]
+    apps_offered = {p.content_type.app_label for p in offered.field.queryset}
+    assert {"enterprises", "registry", "accounts"} <= apps_offered
     row = next(r for r in listing.context["roles"] if r.pk == role.pk)
     assert (row.permission_count, row.user_count) == (2, 0)
 
 
 def test_security_admin_changes_a_grade_and_it_is_audited(login, security_admin, builtin_roles):
     role = builtin_roles[roles.LEADER]
+    before = sorted(
+        f"{p.content_type.app_label}.{p.codename}" for p in role.group.permissions.all()
+    )
     client = login(security_admin)
     url = reverse("accounts:role_update", args=[role.pk])
     form_page = client.get(url)
@@ -352,7 +359,7 @@ def test_security_admin_changes_a_grade_and_it_is_audited(login, security_admin,
     event = AuditEvent.objects.get(action="role.permissions_change", object_id=str(role.pk))
     assert event.actor_username == "security_admin"
     assert event.changes["grade"] == [Grade.AGGREGATE, Grade.RECORDS]
-    assert event.changes["permissions"] == [[], ["registry.view_street"]]
+    assert event.changes["permissions"] == [before, ["registry.view_street"]]
 
 
 def test_built_in_role_cannot_be_renamed(login, security_admin, builtin_roles):
