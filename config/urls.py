@@ -10,6 +10,7 @@ urlpatterns = [
     path("notifications/", include("apps.core.notify.urls")),
     path("portal/", include("apps.portal.urls")),
     path("filings/", include("apps.filings.urls")),
+    path("insights/", include("apps.insights.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.enterprises",
     "apps.portal",
     "apps.filings",
+    "apps.insights",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,112 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SUM = {"max_digits": 20, "decimal_places": 2, "default": 0}
+
+# The key of a summary row, in table order.
+KEY_FIELDS = (
+    "year",
+    "quarter",
+    "street_id",
+    "section",
+    "division",
+    "size_class",
+    "non_public",
+    "member_status",
+)
+# The additive ledger figures a summary row sums (single-quarter values).
+FLOW_FIGURES = ("revenue", "profit", "tax", "rd_expense")
+# Period-end figures: summed over enterprises, never over quarters.
+STOCK_FIGURES = ("employees", "total_assets")
+FIGURES = FLOW_FIGURES + STOCK_FIGURES
+
+
+class Summary(models.Model):
+    """汇总数据: the economic ledger pre-aggregated by quarter, 街乡, industry, size class,
+    non-public flag and member status. Rebuilt from the ledger (summary.py); the dashboard,
+    the big screen and the reports read only this table."""
+
+    year = models.PositiveSmallIntegerField(_("Year"))
+    quarter = models.PositiveSmallIntegerField(_("Quarter"))
+    street = models.ForeignKey(
+        "registry.Street",
+        verbose_name=_("Street"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the period index below covers reads by street
+    )
+    section = models.CharField(_("Section"), max_length=1)
+    division = models.CharField(_("Division"), max_length=2)
+    size_class = models.CharField(_("Size class"), max_length=10)
+    non_public = models.BooleanField(_("Non-public"))
+    member_status = models.CharField(_("Member status"), max_length=20)
+    # Enterprises with a ledger row for the quarter.
+    enterprises = models.PositiveIntegerField(_("Enterprises"), default=0)
+    revenue = models.DecimalField(_("Revenue (10k yuan)"), **SUM)
+    profit = models.DecimalField(_("Total profit (10k yuan)"), **SUM)
+    tax = models.DecimalField(_("Total tax (10k yuan)"), **SUM)
+    rd_expense = models.DecimalField(_("R&D expense (10k yuan)"), **SUM)
+    employees = models.BigIntegerField(_("Employees at period end"), default=0)
+    total_assets = models.DecimalField(_("Total assets at period end (10k yuan)"), **SUM)
+
+    class Meta:
+        verbose_name = _("Summary row")
+        verbose_name_plural = _("Summary rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "year",
+                    "quarter",
+                    "street",
+                    "section",
+                    "division",
+                    "size_class",
+                    "non_public",
+                    "member_status",
+                ],
+                name="insights_summary_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["year", "quarter", "street"], name="insights_summary_period_idx"),
+            models.Index(fields=["street", "division"], name="insights_summary_slice_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter} {self.street_id}/{self.division}"
+
+
+class SummarizedEnterprise(models.Model):
+    """已汇总企业: the key each enterprise was last summarized under, so an incremental
+    refresh also rebuilds the slice it left when its 街乡, industry, size class or member
+    status changed. No foreign key: refreshes write it in bulk and deletes find it gone."""
+
+    enterprise_id = models.BigIntegerField(primary_key=True)
+    street_id = models.BigIntegerField()
+    division = models.CharField(max_length=2)
+
+    class Meta:
+        verbose_name = _("Summarized enterprise")
+        verbose_name_plural = _("Summarized enterprises")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.street_id}/{self.division}"
+
+
+class RefreshState(models.Model):
+    """汇总状态: a single row: when the summary was last rebuilt or refreshed, the data
+    version the last full rebuild saw, and whether a full rebuild is owed (the safety net's
+    schedule does it within a minute)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    rebuilt_at = models.DateTimeField(_("Last full rebuild"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("Last refresh"), null=True, blank=True)
+    data_version = models.CharField(max_length=200, blank=True)
+    dirty = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("Summary state")
+        verbose_name_plural = _("Summary state")
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at}"
