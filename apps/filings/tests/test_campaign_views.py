@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.enterprises.tests.factories import EnterpriseFactory
 from apps.filings import services
 from apps.filings.models import Campaign, CampaignStatus, Filing, FilingStatus, TargetKind
-from apps.filings.tests.factories import submit
+from apps.filings.tests.factories import CampaignFactory, FilingFactory, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +217,17 @@ def test_the_approved_count_follows_approval(
     rows = {row.street.short_name: row for row in response.context["progress"].rows}
     assert rows["建外"].approved == 1 and rows["建外"].chart["approved"] == 1
     assert Filing.objects.get(pk=own_filing.pk).status == FilingStatus.APPROVED
+
+
+def test_the_campaign_list_costs_a_fixed_number_of_queries(
+    login, street_a_clerk, street_a, django_assert_max_num_queries
+):
+    for _ in range(6):
+        campaign = CampaignFactory()
+        FilingFactory(campaign=campaign, enterprise=EnterpriseFactory(street=street_a))
+    client = login(street_a_clerk)
+    client.get(reverse("filings:campaign_list"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("filings:campaign_list"))
+    assert len(response.context["rows"]) == 6
+    assert all(row["counts"]["targets"] == 1 for row in response.context["rows"])
