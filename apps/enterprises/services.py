@@ -13,6 +13,7 @@ from apps.audit.services import audit_record, diff, snapshot
 
 from . import search, sizing
 from .models import Enterprise, EnterpriseNote, LedgerEntry
+from .quality import quality_check_enterprises
 
 ENTERPRISE_FIELDS = [
     "uscc",
@@ -190,4 +191,7 @@ def ledger_save(
             changes=changes,
         )
     size_class_refresh(enterprise)
+    # The rules compare a quarter with its neighbours: check the enterprise's whole ledger
+    # so the row is flagged (or a neighbour's flag cleared) as soon as it is saved.
+    quality_check_enterprises([enterprise.pk])
     return entry

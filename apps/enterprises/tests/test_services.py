@@ -78,3 +78,26 @@ def test_ledger_save_refreshes_size_class(district_admin, enterprise_a):
     # 1200 万元 a year and 120 people: medium needs 100 people and 1000 万元.
     assert enterprise_a.size_class == SizeClass.MEDIUM
     assert AuditEvent.objects.filter(action="ledger.save").count() == 4
+
+
+def test_ledger_save_flags_the_row_at_once_and_clears_it_when_corrected(
+    district_admin, enterprise_a
+):
+    from apps.enterprises.models import LedgerFlag, QualityRule
+
+    def save(**figures):
+        return services.ledger_save(
+            actor=district_admin,
+            enterprise=enterprise_a,
+            year=2025,
+            quarter=2,
+            source=LedgerSource.FILING,
+            **figures,
+        )
+
+    entry = save(revenue=Decimal("100"), tax=Decimal("150"), employees=5)
+    rules = set(LedgerFlag.objects.filter(entry=entry).values_list("rule", flat=True))
+    assert QualityRule.TAX_ABOVE_REVENUE in rules
+    save(revenue=Decimal("100"), tax=Decimal("10"), employees=5)
+    rules = set(LedgerFlag.objects.filter(entry=entry).values_list("rule", flat=True))
+    assert QualityRule.TAX_ABOVE_REVENUE not in rules
