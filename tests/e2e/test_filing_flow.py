@@ -1,6 +1,7 @@
-"""An enterprise files its quarter on a 390-px phone; the street officer returns it once and
-approves it the second time; the ledger shows the figures with source 企业填报 and the
-campaign's progress page counts it."""
+"""An enterprise registers on a 390-px phone and the street officer approves the account;
+it files its quarter on the phone; the officer returns it once and approves it the second
+time; the ledger shows the figures with source 企业填报 and the campaign's progress page
+counts it."""
 
 import re
 from datetime import timedelta
@@ -10,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from apps.accounts.tests.factories import PASSWORD
 from apps.enterprises.models import LedgerEntry, LedgerSource
 from apps.enterprises.tests.factories import EnterpriseFactory, LedgerEntryFactory
 from apps.filings import services
@@ -37,7 +39,7 @@ def fits_the_screen(page) -> bool:
 
 
 @pytest.fixture
-def asked(district_admin, street_a, enterprise_user):
+def asked(district_admin, street_a, builtin_roles):
     enterprise = EnterpriseFactory(
         name="北京填报示范科技有限公司", street=street_a, uscc=ENTERPRISE_USCC
     )
@@ -63,13 +65,41 @@ def fill(page, values: dict[str, str]) -> None:
         page.locator(f"#id_{name}").fill(value)
 
 
-def test_enterprise_files_on_a_phone_officer_returns_then_approves(
-    browser_page, live_server, asked, enterprise_user, street_a_clerk
+def register_and_get_approved(phone, desk, live_server, officer) -> str:
+    """The enterprise registers on the phone; the officer approves it on the desktop."""
+    phone.goto(live_server.url + "/portal/register/")
+    for field, value in {
+        "uscc": ENTERPRISE_USCC,
+        "name": "北京填报示范科技有限公司",
+        "contact_name": "王晓",
+        "mobile": "13912345678",
+        "username": "tianbao",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }.items():
+        phone.locator(f"#id_{field}").fill(value)
+    phone.locator("#id_consent").check()
+    assert fits_the_screen(phone)
+    phone.get_by_role("button", name="提交注册").click()
+    phone.wait_for_url(re.compile(r"/portal/register/done/$"), timeout=WAIT)
+
+    sign_in(desk, live_server, officer.username)
+    desk.goto(live_server.url + "/portal/review/")
+    desk.get_by_role("link", name=re.compile("北京填报示范科技有限公司")).first.click()
+    desk.get_by_role("button", name="通过").click()
+    desk.wait_for_load_state("networkidle")
+    return "tianbao"
+
+
+def test_enterprise_registers_files_on_a_phone_officer_returns_then_approves(
+    browser_page, live_server, asked, street_a_clerk
 ):
     filing = asked
     phone, phone_problems = browser_page(viewport=PHONE_390)
     phone.on("dialog", lambda dialog: dialog.accept())
-    sign_in(phone, live_server, enterprise_user.username)
+    desk, desk_problems = browser_page(viewport=DESKTOP)
+    username = register_and_get_approved(phone, desk, live_server, street_a_clerk)
+    sign_in(phone, live_server, username)
 
     # 我的填报 → the form.
     phone.goto(live_server.url + "/filings/my/")
@@ -94,8 +124,6 @@ def test_enterprise_files_on_a_phone_officer_returns_then_approves(
     screenshot(phone, "filing-receipt-phone")
 
     # The street officer returns it with a comment.
-    desk, desk_problems = browser_page(viewport=DESKTOP)
-    sign_in(desk, live_server, street_a_clerk.username)
     desk.goto(live_server.url + "/filings/review/")
     desk.get_by_role("link", name="北京填报示范科技有限公司").click()
     expect(desk.locator("main")).to_contain_text("本季度一次性确认大额合同收入", timeout=WAIT)
