@@ -77,13 +77,18 @@ class Summary(models.Model):
 
 
 class SummarizedEnterprise(models.Model):
-    """已汇总企业: the key each enterprise was last summarized under, so an incremental
-    refresh also rebuilds the slice it left when its 街乡, industry, size class or member
-    status changed. No foreign key: refreshes write it in bulk and deletes find it gone."""
+    """已汇总企业: the key each enterprise is counted under in the summary and its facts.
+    An incremental refresh compares it with the enterprise as it is now: a changed 街乡,
+    industry, size class or member status moves the enterprise's figures from the old key
+    to the new one. Plain ids, no foreign keys: refreshes write it in bulk."""
 
     enterprise_id = models.BigIntegerField(primary_key=True)
     street_id = models.BigIntegerField()
+    section = models.CharField(max_length=1)
     division = models.CharField(max_length=2)
+    size_class = models.CharField(max_length=10)
+    non_public = models.BooleanField()
+    member_status = models.CharField(max_length=20)
 
     class Meta:
         verbose_name = _("Summarized enterprise")
@@ -91,6 +96,47 @@ class SummarizedEnterprise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.street_id}/{self.division}"
+
+
+class Fact(models.Model):
+    """企业季度数据: one enterprise's ledger row for one quarter as the summary counts it,
+    under its summary key, with its year-to-date revenue and tax. The summary is kept by
+    adding each refreshed enterprise's new facts and taking away its old ones, and the top
+    lists read it through the (period, figure) indexes instead of sorting the ledger."""
+
+    pk = models.CompositePrimaryKey("enterprise_id", "year", "quarter")
+    enterprise_id = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    street_id = models.BigIntegerField()
+    section = models.CharField(max_length=1)
+    division = models.CharField(max_length=2)
+    size_class = models.CharField(max_length=10)
+    non_public = models.BooleanField()
+    member_status = models.CharField(max_length=20)
+    revenue = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    profit = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    tax = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    rd_expense = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    employees = models.BigIntegerField(null=True)
+    total_assets = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    revenue_ytd = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    tax_ytd = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+
+    class Meta:
+        verbose_name = _("Enterprise quarter")
+        verbose_name_plural = _("Enterprise quarters")
+        indexes = [
+            models.Index(fields=["year", "quarter", "revenue"], name="insights_fact_revenue_idx"),
+            models.Index(fields=["year", "quarter", "tax"], name="insights_fact_tax_idx"),
+            models.Index(
+                fields=["year", "quarter", "revenue_ytd"], name="insights_fact_revenue_ytd_idx"
+            ),
+            models.Index(fields=["year", "quarter", "tax_ytd"], name="insights_fact_tax_ytd_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}Q{self.quarter}"
 
 
 class RefreshState(models.Model):
