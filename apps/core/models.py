@@ -116,6 +116,9 @@ class Delivery(models.Model):
     )
     related_id = models.CharField(_("Related object"), max_length=64, blank=True)
     related = GenericForeignKey("related_type", "related_id")
+    # Email only: files in the default storage sent with the message, read when it is
+    # sent (a retry sends them again): [{"name": …, "path": …, "content_type": …}].
+    attachments = models.JSONField(_("Attachments"), default=list, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 

@@ -125,6 +125,14 @@ class ReceivedMail:
         part = self.message.get_body(preferencelist=("plain",))
         return part.get_content() if part is not None else ""
 
+    @property
+    def attachments(self) -> dict[str, tuple[str, bytes]]:
+        """File name -> (content type, content) of every attached file."""
+        return {
+            part.get_filename(): (part.get_content_type(), part.get_payload(decode=True))
+            for part in self.message.iter_attachments()
+        }
+
 
 class _SmtpHandler(socketserver.StreamRequestHandler):
     """Just enough SMTP for smtplib: EHLO, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT."""

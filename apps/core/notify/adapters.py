@@ -9,6 +9,10 @@ by writing one class and changing the setting:
         def send(self, *, address, subject, body, kind, reference) -> None: ...
                                                # raise DeliveryFailed on any failure
 
+An email adapter that can send files also accepts `attachments` (a list of
+{"name", "path", "content_type"}: files in the default storage); it is passed only
+for deliveries that have some, so adapters written without it keep working.
+
 `send` runs in the background task, outside any transaction; it must not retry by
 itself (apps.core.notify.sending does, with backoff) and must time out.
 """
@@ -17,11 +21,13 @@ import json
 import smtplib
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from functools import cache
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
@@ -45,7 +51,16 @@ class DjangoEmailAdapter:
         # Another backend (console, file, the test outbox) needs no host.
         return bool(settings.EMAIL_HOST) or settings.EMAIL_BACKEND != SMTP_BACKEND
 
-    def send(self, *, address: str, subject: str, body: str, kind: str, reference: str) -> None:
+    def send(
+        self,
+        *,
+        address: str,
+        subject: str,
+        body: str,
+        kind: str,
+        reference: str,
+        attachments: Sequence[dict] = (),
+    ) -> None:
         message = EmailMessage(
             subject=subject,
             body=body,
@@ -53,10 +68,23 @@ class DjangoEmailAdapter:
             to=[address],
             headers={"X-FIC-Kind": kind, "X-FIC-Delivery": reference},
         )
+        for attachment in attachments:
+            message.attach(
+                attachment["name"], read_attachment(attachment["path"]), attachment["content_type"]
+            )
         try:
             message.send(fail_silently=False)
         except (smtplib.SMTPException, OSError) as error:
             raise DeliveryFailed(f"{type(error).__name__}: {error}") from error
+
+
+def read_attachment(path: str) -> bytes:
+    """The stored file of an attachment; a missing one fails the send (and is retried)."""
+    try:
+        with default_storage.open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise DeliveryFailed(f"attachment {path}: {type(error).__name__}") from error
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -81,6 +81,8 @@ def attempt(delivery_id: int, *, now: datetime | None = None) -> str:
     )
     if not claimed:
         return Delivery.objects.get(pk=row.pk).status
+    # Only adapters that send files are given them (see adapters.py).
+    files = {"attachments": row.attachments} if row.attachments else {}
     try:
         adapter.send(
             address=row.address,
@@ -88,6 +90,7 @@ def attempt(delivery_id: int, *, now: datetime | None = None) -> str:
             body=row.body,
             kind=row.kind,
             reference=f"delivery-{row.pk}",
+            **files,
         )
     except Exception as error:
         if not isinstance(error, DeliveryFailed):

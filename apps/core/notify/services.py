@@ -8,10 +8,15 @@
 transaction commits (nothing is sent if it rolls back). A user without an email
 address or mobile number gets a "skipped" row, so the record shows who was not
 reached and why.
+
+Emails can carry files: `attachments=[Attachment(name="报告.docx", path=report.docx.name)]`
+names files already saved in the default storage (they must outlive the send and
+its retries); they are read when the email is sent. SMS and in-app messages ignore them.
 """
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -26,6 +31,26 @@ from apps.core.models import Delivery, Notification
 from . import badge, sending
 
 CHANNELS = ("inapp", "email", "sms")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file in the default storage to send with an email."""
+
+    name: str  # the file name the recipient sees
+    path: str  # its name in the default storage
+    content_type: str = "application/octet-stream"
+
+
+def _attachments(attachments: Sequence[Attachment]) -> list[dict]:
+    rows = []
+    for attachment in attachments:
+        if not isinstance(attachment, Attachment) or not attachment.path:
+            raise ValueError(f"not a stored file: {attachment!r}")
+        rows.append(asdict(attachment))
+    return rows
+
+
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _MOBILE_NOISE = re.compile(r"[\s\-()]")
 
@@ -107,12 +132,14 @@ def notify(
     url: str = "",
     channels: Sequence[str] = ("inapp",),
     related: models.Model | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> int:
     """Tell users something; returns the number of email/SMS deliveries queued."""
     unknown = set(channels) - set(CHANNELS)
     if unknown:
         raise ValueError(f"unknown channels: {sorted(unknown)}")
     _check_url(url)
+    files = _attachments(attachments)
     users = list({user.pk: user for user in recipients}.values())
     if not users:
         return 0
@@ -144,6 +171,7 @@ def notify(
                 kind=kind,
                 subject=subject,
                 body=email_body,
+                attachments=files,
                 **_related(related),
             )
             for user in users
@@ -176,11 +204,21 @@ def deliver(
     subject: str,
     body: str,
     related: models.Model | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> Delivery:
     """One email or SMS to an address with no account behind it (e.g. a registry contact)."""
     if channel not in Delivery.Channel.values:
         raise ValueError(f"deliver() sends email or sms, not {channel!r}")
-    row = _delivery(channel, address, kind=kind, subject=subject, body=body, **_related(related))
+    files = _attachments(attachments) if channel == Delivery.Channel.EMAIL else []
+    row = _delivery(
+        channel,
+        address,
+        kind=kind,
+        subject=subject,
+        body=body,
+        attachments=files,
+        **_related(related),
+    )
     row.save()
     if row.status == Delivery.Status.QUEUED:
         sending.enqueue_on_commit([row.pk])
