@@ -156,3 +156,7 @@ class RefreshState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.refreshed_at}"
+
+
+# Monthly reports, their subscriptions and the big screen's display tokens (report/).
+from .models_report import DisplayToken, MonthlyReport, ReportSubscription  # noqa: E402, F401
