@@ -3,7 +3,7 @@
 A government machine may have no CJK font, and nothing is downloaded at run time, so the
 project ships one: FIC Sans SC, a GB 2312 subset of Noto Sans CJK SC under the SIL Open
 Font License, TrueType outlines (static/vendor/fic-sans-sc-2.004/, built by
-scripts/build_cjk_font.py; decision 0011). The same file is served to browsers as a web
+scripts/build_cjk_font.py; decision 0012). The same file is served to browsers as a web
 font (the big screen).
 
     from apps.core.fonts import cjk_font_path, matplotlib_family
