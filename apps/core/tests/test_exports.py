@@ -26,3 +26,19 @@ def test_exported_sheet_has_no_formula_cells():
     assert all(cell.data_type != "f" for cell in cells)
     assert sheet["A2"].value.startswith("'=")
     assert sheet["B3"].value == 2
+
+
+def test_workbook_has_one_sheet_per_table_and_no_formula():
+    from apps.core.exports import Sheet, build_workbook
+
+    content = build_workbook(
+        [
+            Sheet("主要指标", ["指标", "数值"], [["营业收入", 12.5]], ("朝阳区", "2026年第3季度")),
+            Sheet("分街乡", ["街乡", "企业数"], [["=cmd()", 3]]),
+        ]
+    )
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["主要指标", "分街乡"]
+    assert book["主要指标"]["A1"].value == "朝阳区"
+    assert book["主要指标"]["B4"].value == 12.5
+    assert book["分街乡"]["A2"].value == "'=cmd()"
