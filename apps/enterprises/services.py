@@ -11,7 +11,7 @@ from stdnum.cn import uscc as uscc_std
 
 from apps.audit.services import audit_record, diff, snapshot
 
-from . import search, sizing
+from . import hooks, search, sizing
 from .models import Enterprise, EnterpriseNote, LedgerEntry
 from .quality import quality_check_enterprises
 
@@ -126,6 +126,7 @@ def enterprise_update(*, actor, enterprise: Enterprise, version: int, tags=None,
     changes = diff(before, _state(current))
     if changes:
         audit_record(action="enterprise.update", actor=actor, obj=current, changes=changes)
+    hooks.ledger_changed([current.pk], periods=())
     return current
 
 
@@ -194,4 +195,5 @@ def ledger_save(
     # The rules compare a quarter with its neighbours: check the enterprise's whole ledger
     # so the row is flagged (or a neighbour's flag cleared) as soon as it is saved.
     quality_check_enterprises([enterprise.pk])
+    hooks.ledger_changed([enterprise.pk], periods=[(year, quarter)])
     return entry

@@ -241,6 +241,7 @@ SCHEDULE_MODULES = [
     "apps.enterprises.schedules",
     "apps.core.notify.schedules",
     "apps.filings.schedules",
+    "apps.insights.schedules",
 ]
 
 # Data quality: a quarter-on-quarter or year-on-year change beyond this factor is flagged.
@@ -301,6 +302,17 @@ NOTIFY_SITE_URL = os.environ.get("NOTIFY_SITE_URL", "")
 # How long the nav badge's unread count may be cached (exact with a shared cache).
 NOTIFY_UNREAD_CACHE_SECONDS = int(os.environ.get("NOTIFY_UNREAD_CACHE_SECONDS", "300"))
 
+# --- Insights (apps.insights) ------------------------------------------------
+# Called on commit by apps.enterprises.hooks.ledger_changed(enterprise_ids, periods) after
+# every write to enterprises or their ledger: modules keeping figures derived from them.
+LEDGER_CHANGE_HOOKS = ["apps.insights.refresh.on_ledger_change"]
+# A refresh of more enterprises than this is done as a full rebuild of the summary.
+INSIGHTS_REFRESH_MAX_ENTERPRISES = int(os.environ.get("INSIGHTS_REFRESH_MAX_ENTERPRISES", "20000"))
+# The safety net (changes that bypassed the hooks) looks this often, and compares ledger
+# rows written within this many minutes with the summary's facts.
+INSIGHTS_SAFETY_NET_SECONDS = int(os.environ.get("INSIGHTS_SAFETY_NET_SECONDS", "30"))
+INSIGHTS_SAFETY_NET_WINDOW_MINUTES = 10
+
 # --- Audit -------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
 
@@ -336,6 +348,7 @@ DEMO_SEEDERS = [
     "apps.enterprises.demo.seed",
     "apps.portal.demo.seed",
     "apps.filings.demo.seed",
+    "apps.insights.demo.seed",
 ]
 
 # We lock the account, not the IP, as 等保 2.0 requires; see docs/decisions.

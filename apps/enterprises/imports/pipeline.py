@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import hooks
 from . import apply as applying
 from . import ledger, roster, sizes
 from .files import UnsafeFile, sniff
@@ -115,6 +116,7 @@ def _apply(kind, user, name, digest, job, outcome: Outcome) -> None:
             job=job,
         )
         outcome.size_refresh_queued = sizes.refresh_after_commit(touched)
+        hooks.ledger_changed(touched)  # the insights summary, after the commit
         clock = time.perf_counter()
     # Deferred constraint checks (the ledger's foreign keys) run at the commit.
     outcome.timings["commit"] = time.perf_counter() - clock

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from .. import sizing
+from .. import hooks, sizing
 from .staging import fetch, is_postgres
 
 # Enterprise ids per enqueued task. Ids travel as ranges ([first, last]); an import's
@@ -78,6 +78,7 @@ def refresh(enterprise_ids: Iterable[int]) -> int:
         if updates:
             with transaction.atomic():
                 changed += _write(updates)
+                hooks.ledger_changed([pk for pk, _size in updates], periods=())
     return changed
 
 

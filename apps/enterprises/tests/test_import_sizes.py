@@ -63,7 +63,8 @@ def test_size_class_is_right_once_the_import_has_committed(
         outcome = run(path, district_admin)
     # Inside the import's transaction nothing was classified yet: it is work for afterwards.
     assert Enterprise.objects.get(pk=medium.pk).size_class == SizeClass.UNKNOWN
-    assert outcome.size_refresh_queued == 2 and len(callbacks) == 1
+    # Two things wait for the commit: the size refresh, then the ledger hooks (insights).
+    assert outcome.size_refresh_queued == 2 and len(callbacks) == 2
     callbacks[0]()  # the commit happened: the task is enqueued (run at once by the test backend)
     assert len(enqueued) == 1
     classes = dict(Enterprise.objects.values_list("pk", "size_class"))
