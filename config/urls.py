@@ -11,6 +11,7 @@ urlpatterns = [
     path("portal/", include("apps.portal.urls")),
     path("filings/", include("apps.filings.urls")),
     path("insights/", include("apps.insights.urls")),
+    path("members/", include("apps.members.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
