@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.portal",
     "apps.filings",
     "apps.insights",
+    "apps.members",
 ]
 
 MIDDLEWARE = [
