@@ -40,8 +40,9 @@ class Summary(models.Model):
     size_class = models.CharField(_("Size class"), max_length=10)
     non_public = models.BooleanField(_("Non-public"))
     member_status = models.CharField(_("Member status"), max_length=20)
-    # Enterprises with a ledger row for the quarter.
-    enterprises = models.PositiveIntegerField(_("Enterprises"), default=0)
+    # Enterprises with a ledger row for the quarter. Signed: a refresh adds differences,
+    # negative ones too, through an upsert whose proposed row must pass the checks.
+    enterprises = models.IntegerField(_("Enterprises"), default=0)
     revenue = models.DecimalField(_("Revenue (10k yuan)"), **SUM)
     profit = models.DecimalField(_("Total profit (10k yuan)"), **SUM)
     tax = models.DecimalField(_("Total tax (10k yuan)"), **SUM)
