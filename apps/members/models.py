@@ -3,7 +3,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import MemberQuerySet, MemberStatusChangeQuerySet
+from .querysets import (
+    ChamberActivityQuerySet,
+    ChamberProfileQuerySet,
+    DuesChargeQuerySet,
+    DuesPaymentQuerySet,
+    MemberImportQuerySet,
+    MemberQuerySet,
+    MemberStatusChangeQuerySet,
+    PostHoldingQuerySet,
+    TermQuerySet,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class MemberKind(models.TextChoices):
@@ -206,3 +218,376 @@ class MemberStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.from_status}→{self.to_status} {self.date}"
+
+
+# --- Posts and terms ----------------------------------------------------------------
+
+
+class Post(models.TextChoices):
+    """职务: the FIC's posts and a chamber's posts (each body has its own 会员)."""
+
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice chair")
+    STANDING = "standing", _("Standing committee member")
+    EXECUTIVE = "executive", _("Executive committee member")
+    FIC_MEMBER = "fic_member", _("Member")
+    PRESIDENT = "president", _("President")
+    VICE_PRESIDENT = "vice_president", _("Vice president")
+    SECRETARY_GENERAL = "secretary_general", _("Secretary-general")
+    DIRECTOR = "director", _("Director")
+    CHAMBER_MEMBER = "chamber_member", _("Chamber member")
+
+
+FIC_POSTS = (Post.CHAIR, Post.VICE_CHAIR, Post.STANDING, Post.EXECUTIVE, Post.FIC_MEMBER)
+CHAMBER_POSTS = (
+    Post.PRESIDENT,
+    Post.VICE_PRESIDENT,
+    Post.SECRETARY_GENERAL,
+    Post.DIRECTOR,
+    Post.CHAMBER_MEMBER,
+)
+# 常务委员会 and 执行委员会: who sits on each (the executive committee includes the
+# standing committee, which includes the chair and vice chairs).
+STANDING_COMMITTEE_POSTS = (Post.CHAIR, Post.VICE_CHAIR, Post.STANDING)
+EXECUTIVE_COMMITTEE_POSTS = (*STANDING_COMMITTEE_POSTS, Post.EXECUTIVE)
+# Order of rank, for lists.
+POST_RANK = {post: rank for rank, post in enumerate([*FIC_POSTS, *CHAMBER_POSTS])}
+
+
+class Term(models.Model):
+    """届: a numbered term of the FIC's council (no chamber) or of one chamber's."""
+
+    chamber = models.ForeignKey(
+        "registry.Chamber",
+        verbose_name=_("Chamber"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for a term of the FIC itself."),
+    )
+    number = models.PositiveSmallIntegerField(_("Term number"))
+    start = models.DateField(_("Start"))
+    end = models.DateField(_("End"), null=True, blank=True)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Term")
+        verbose_name_plural = _("Terms")
+        ordering = ["chamber", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=models.Q(chamber__isnull=True),
+                name="term_fic_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["chamber", "number"],
+                condition=models.Q(chamber__isnull=False),
+                name="term_chamber_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Term %(number)d") % {"number": self.number}
+
+    @property
+    def body_name(self) -> str:
+        return self.chamber.name if self.chamber_id else str(_("The FIC"))
+
+    def clean(self) -> None:
+        if self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end cannot be before the start.")})
+
+
+class PostHolding(models.Model):
+    """任职: a member holding a post in a term, from a start to an end. Rows are never
+    rewritten with another post or member: a change ends one row and starts another."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("Member"), on_delete=models.PROTECT, related_name="posts"
+    )
+    term = models.ForeignKey(
+        Term, verbose_name=_("Term"), on_delete=models.PROTECT, related_name="holdings"
+    )
+    post = models.CharField(_("Post"), max_length=20, choices=Post.choices)
+    start = models.DateField(_("Start"))
+    end = models.DateField(_("End"), null=True, blank=True)
+    end_reason = models.CharField(_("Reason for leaving"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("Recorded at"), auto_now_add=True)
+
+    objects = PostHoldingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Post held")
+        verbose_name_plural = _("Posts held")
+        ordering = ["term", "post", "start", "id"]
+        indexes = [models.Index(fields=["post", "end"], name="post_holding_post_end_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.get_post_display()} {self.start}"
+
+    def is_current_on(self, day) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+# --- Chambers -----------------------------------------------------------------------
+
+
+class ChamberProfile(models.Model):
+    """商会详情: a chamber's registration and contact details, on top of registry.Chamber
+    (which keeps its name, kind, 街乡 and founding date)."""
+
+    chamber = models.OneToOneField(
+        "registry.Chamber",
+        verbose_name=_("Chamber"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    registration_number = models.CharField(
+        _("Registration certificate number"), max_length=30, blank=True
+    )
+    registration_authority = models.CharField(
+        _("Registration authority"), max_length=100, blank=True
+    )
+    registered_on = models.DateField(_("Registered on"), null=True, blank=True)
+    supervisor = models.CharField(_("Supervising body"), max_length=100, blank=True)
+    address = models.CharField(_("Address"), max_length=200, blank=True)
+    contact_name = models.CharField(_("Contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("Contact phone"), max_length=30, blank=True)
+    introduction = models.TextField(_("Introduction"), max_length=4000, blank=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
+
+    objects = ChamberProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Chamber details")
+        verbose_name_plural = _("Chamber details")
+
+    def __str__(self) -> str:
+        return str(self.chamber)
+
+
+class ChamberActivity(models.Model):
+    """商会活动: an activity a chamber held, with its date and participants."""
+
+    chamber = models.ForeignKey(
+        "registry.Chamber",
+        verbose_name=_("Chamber"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    date = models.DateField(_("Date"))
+    title = models.CharField(_("Title"), max_length=200)
+    participants = models.TextField(
+        _("Participants"),
+        max_length=4000,
+        blank=True,
+        help_text=_("Names of participants, separated by commas or 、."),
+    )
+    participant_count = models.PositiveIntegerField(_("Number of participants"), default=0)
+    description = models.TextField(_("Description"), max_length=4000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("Recorded at"), auto_now_add=True)
+
+    objects = ChamberActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Chamber activity")
+        verbose_name_plural = _("Chamber activities")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"
+
+
+# --- Dues ---------------------------------------------------------------------------
+
+
+class DuesRate(models.Model):
+    """会费标准: the yearly dues of a kind of member, or of the holders of a post (the
+    highest rate that applies to a member is charged)."""
+
+    kind = models.CharField(_("Member kind"), max_length=12, choices=MemberKind.choices)
+    post = models.CharField(
+        _("Post"),
+        max_length=20,
+        choices=Post.choices,
+        blank=True,
+        help_text=_("Empty: every member of this kind."),
+    )
+    amount = models.DecimalField(_("Yearly amount (yuan)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("Dues rate")
+        verbose_name_plural = _("Dues rates")
+        ordering = ["kind", "post"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "post"], name="dues_rate_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="dues_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_post_display()} {self.amount}"
+
+
+class DuesCharge(models.Model):
+    """应缴会费: what a member owes for one year, fixed when the year is assessed."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("Member"), on_delete=models.CASCADE, related_name="dues"
+    )
+    year = models.PositiveSmallIntegerField(_("Year"))
+    amount = models.DecimalField(_("Amount due (yuan)"), **MONEY)
+    paid = models.DecimalField(_("Paid (yuan)"), default=0, **MONEY)
+    due_date = models.DateField(_("Due date"))
+    created_at = models.DateTimeField(_("Assessed at"), auto_now_add=True)
+
+    objects = DuesChargeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Dues for a year")
+        verbose_name_plural = _("Dues for a year")
+        ordering = ["member", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="dues_charge_once_a_year")
+        ]
+        indexes = [models.Index(fields=["due_date"], name="dues_charge_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}"
+
+    @property
+    def outstanding(self):
+        return max(self.amount - self.paid, 0)
+
+
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", _("Bank transfer")
+    CASH = "cash", _("Cash")
+    WECHAT = "wechat", _("WeChat Pay")
+    ALIPAY = "alipay", _("Alipay")
+    OTHER = "other", _("Other")
+
+
+class DuesPayment(models.Model):
+    """会费缴纳: a payment recorded by staff, with its receipt number."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("Member"), on_delete=models.PROTECT, related_name="payments"
+    )
+    year = models.PositiveSmallIntegerField(_("For year"))
+    amount = models.DecimalField(_("Amount (yuan)"), **MONEY)
+    paid_on = models.DateField(_("Paid on"))
+    method = models.CharField(_("Method"), max_length=10, choices=PaymentMethod.choices)
+    receipt_number = models.CharField(_("Receipt number"), max_length=40, unique=True)
+    note = models.CharField(_("Note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("Recorded at"), auto_now_add=True)
+
+    objects = DuesPaymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Dues payment")
+        verbose_name_plural = _("Dues payments")
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="dues_payment_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number} {self.amount}"
+
+
+class ReminderStage(models.TextChoices):
+    BEFORE = "before", _("Before the due date")
+    OVERDUE = "overdue", _("After the due date")
+
+
+class DuesReminder(models.Model):
+    """会费提醒: one reminder sent for one year's dues (each stage at most once)."""
+
+    charge = models.ForeignKey(
+        DuesCharge, verbose_name=_("Dues"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    stage = models.CharField(_("Stage"), max_length=10, choices=ReminderStage.choices)
+    messages = models.PositiveIntegerField(_("Messages queued"), default=0)
+    sent_at = models.DateTimeField(_("Sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Dues reminder")
+        verbose_name_plural = _("Dues reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["charge", "stage"], name="dues_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.charge} {self.stage}"
+
+
+# --- Roster import ------------------------------------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    INVALID = "invalid", _("Has errors")
+    VALIDATED = "validated", _("Ready to import")
+    APPLIED = "applied", _("Imported")
+    ABANDONED = "abandoned", _("Cancelled")
+
+
+class MemberImport(models.Model):
+    """会员名册导入: an uploaded roster, validated in full before anything is written."""
+
+    status = models.CharField(_("Status"), max_length=10, choices=ImportStatus.choices)
+    original_name = models.CharField(_("File name"), max_length=255)
+    # A random name under MEDIA_ROOT/imports, never the uploaded name.
+    stored_path = models.CharField(max_length=255, editable=False)
+    size = models.PositiveBigIntegerField(_("Size (bytes)"))
+    digest = models.CharField(_("File digest"), max_length=64)
+    total_rows = models.PositiveIntegerField(_("Rows"), default=0)
+    error_count = models.PositiveIntegerField(_("Errors"), default=0)
+    # Every error (row, column, value, reason): a roster is a few thousand rows at most.
+    errors = models.JSONField(default=list, blank=True)
+    # The first rows as they will be imported, for the preview.
+    preview = models.JSONField(default=list, blank=True)
+    created_count = models.PositiveIntegerField(_("Members created"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("Uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("Finished at"), null=True, blank=True)
+
+    objects = MemberImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Roster import")
+        verbose_name_plural = _("Roster imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
