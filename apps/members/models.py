@@ -591,3 +591,14 @@ class MemberImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# Membership applications and certificates (入会申请, 会员证): apps/members/models_applications.py.
+from .models_applications import (  # noqa: E402
+    Application,
+    ApplicationAttachment,
+    ApplicationStep,
+    Certificate,
+)
+
+__all__ = ["Application", "ApplicationAttachment", "ApplicationStep", "Certificate"]
