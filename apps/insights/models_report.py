@@ -145,7 +145,7 @@ class ReportSubscription(models.Model):
         related_name="+",
     )
     users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("Users"), blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("Listed users"), blank=True, related_name="+"
     )
     email = models.BooleanField(
         _("Also by email"),
