@@ -6,7 +6,6 @@ from apps.core.exports import Sheet, build_workbook
 
 from .document import ReportInfo, all_tables, taken, title
 
-
 FORBIDDEN = set("[]:*?/\\")  # not allowed in a sheet name
 
 
