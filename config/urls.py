@@ -11,6 +11,8 @@ urlpatterns = [
     path("portal/", include("apps.portal.urls")),
     path("filings/", include("apps.filings.urls")),
     path("insights/", include("apps.insights.urls")),
+    path("insights/reports/", include("apps.insights.report.urls")),
+    path("insights/screen/", include("apps.insights.report.screen_urls")),
     path("members/", include("apps.members.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -60,12 +60,33 @@ FILINGS_REVIEW = [
     "filings.remind_filing",
 ]
 FILINGS_FILL = ["filings.fill_filing"]
+# Monthly data reports (apps.insights.report): read those of one's scope and grade, generate
+# one on demand, manage who receives them; display tokens of the big screen.
+REPORTS_READ = ["insights.view_monthlyreport"]
+REPORTS_MAKE = ["insights.add_monthlyreport"]
+REPORTS_SUBSCRIPTIONS = [
+    "insights.view_reportsubscription",
+    "insights.add_reportsubscription",
+    "insights.change_reportsubscription",
+    "insights.delete_reportsubscription",
+]
+DISPLAY_TOKENS = [
+    "insights.view_displaytoken",
+    "insights.add_displaytoken",
+    "insights.change_displaytoken",
+]
 
 BUILTIN_ROLES = {
     SYSTEM_ADMIN: (
         Grade.RECORDS,
         _("Manages accounts and departments; cannot read or delete the audit log."),
-        ["accounts.manage_users", "accounts.view_user", *REGISTRY_VIEW, *REGISTRY_EDIT],
+        [
+            "accounts.manage_users",
+            "accounts.view_user",
+            *REGISTRY_VIEW,
+            *REGISTRY_EDIT,
+            *DISPLAY_TOKENS,
+        ],
     ),
     SECURITY_ADMIN: (
         Grade.AGGREGATE,
@@ -89,12 +110,15 @@ BUILTIN_ROLES = {
             *FILINGS_PROGRESS,
             *FILINGS_MANAGE,
             *FILINGS_REVIEW,
+            *REPORTS_READ,
+            *REPORTS_MAKE,
+            *REPORTS_SUBSCRIPTIONS,
         ],
     ),
     LEADER: (
         Grade.AGGREGATE,
         _("District and FIC leaders: dashboards and reports."),
-        [*FILINGS_PROGRESS],
+        [*FILINGS_PROGRESS, *REPORTS_READ],
     ),
     STREET_OFFICER: (
         Grade.RECORDS,
@@ -108,6 +132,8 @@ BUILTIN_ROLES = {
             *PORTAL_REVIEW,
             *FILINGS_PROGRESS,
             *FILINGS_REVIEW,
+            *REPORTS_READ,
+            *REPORTS_MAKE,
         ],
     ),
     ENTERPRISE: (

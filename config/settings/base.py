@@ -243,6 +243,7 @@ SCHEDULE_MODULES = [
     "apps.core.notify.schedules",
     "apps.filings.schedules",
     "apps.insights.schedules",
+    "apps.insights.report.schedules",
 ]
 
 # Data quality: a quarter-on-quarter or year-on-year change beyond this factor is flagged.
@@ -313,6 +314,10 @@ INSIGHTS_REFRESH_MAX_ENTERPRISES = int(os.environ.get("INSIGHTS_REFRESH_MAX_ENTE
 # rows written within this many minutes with the summary's facts.
 INSIGHTS_SAFETY_NET_SECONDS = int(os.environ.get("INSIGHTS_SAFETY_NET_SECONDS", "30"))
 INSIGHTS_SAFETY_NET_WINDOW_MINUTES = 10
+
+# --- Monthly reports and the big screen (apps.insights.report) -------------------
+# The big screen fetches its figures again this often (seconds).
+INSIGHTS_SCREEN_REFRESH_SECONDS = int(os.environ.get("INSIGHTS_SCREEN_REFRESH_SECONDS", "60"))
 
 # --- Audit -------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
