@@ -77,6 +77,64 @@ class Summary(models.Model):
         return f"{self.year}Q{self.quarter} {self.street_id}/{self.division}"
 
 
+class Grain(models.IntegerChoices):
+    """Which dimensions a rollup row is cut by (bits; the others are "every")."""
+
+    STREET = 1
+    SECTION = 2
+    DIVISION = 4
+    SIZE = 8
+    MEMBER = 16
+
+
+class Rollup(models.Model):
+    """汇总立方: every total the dashboard can ask for, stored: the summary added up for each
+    combination of 街乡 (or all), industry section or division (or all), size class (or all)
+    and member or not (or all), per quarter. A dashboard figure is one row of it, a chart
+    one index range. Kept from the summary's changes by summary.py."""
+
+    year = models.PositiveSmallIntegerField(_("Year"))
+    quarter = models.PositiveSmallIntegerField(_("Quarter"))
+    grain = models.PositiveSmallIntegerField()
+    street_id = models.BigIntegerField(default=0)  # 0: the whole scope
+    industry = models.CharField(max_length=2, blank=True)  # "F" a section, "51" a division
+    size_class = models.CharField(max_length=10, blank=True)
+    member = models.CharField(max_length=6, blank=True)  # "member" / "other"
+    enterprises = models.IntegerField(_("Enterprises"), default=0)
+    revenue = models.DecimalField(_("Revenue (10k yuan)"), **SUM)
+    profit = models.DecimalField(_("Total profit (10k yuan)"), **SUM)
+    tax = models.DecimalField(_("Total tax (10k yuan)"), **SUM)
+    rd_expense = models.DecimalField(_("R&D expense (10k yuan)"), **SUM)
+    employees = models.BigIntegerField(_("Employees at period end"), default=0)
+    total_assets = models.DecimalField(_("Total assets at period end (10k yuan)"), **SUM)
+    # Suppressed for aggregates-only grades of district scope (suppression.py).
+    hidden = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("Rollup row")
+        verbose_name_plural = _("Rollup rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "grain",
+                    "street_id",
+                    "industry",
+                    "size_class",
+                    "member",
+                    "year",
+                    "quarter",
+                ],
+                name="insights_rollup_cell",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["year", "quarter", "grain"], name="insights_rollup_period_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter} {self.grain} {self.street_id}/{self.industry}"
+
+
 class SummarizedEnterprise(models.Model):
     """已汇总企业: the key each enterprise is counted under in the summary and its facts.
     An incremental refresh compares it with the enterprise as it is now: a changed 街乡,
@@ -150,6 +208,9 @@ class RefreshState(models.Model):
     refreshed_at = models.DateTimeField(_("Last refresh"), null=True, blank=True)
     data_version = models.CharField(max_length=200, blank=True)
     dirty = models.BooleanField(default=False)
+    # Quarters whose enterprise counts changed since their suppression pattern was
+    # computed ([year, quarter] pairs): computed on demand until the refresh task stores it.
+    stale_patterns = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("Summary state")
