@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
@@ -105,12 +106,10 @@ def report_download(request, pk: int, kind: str):
         row_count=sum(len(rows) for rows in _table_rows(report)),
         digest=crypto.provider().digest(content),
     )
-    response = FileResponse(
-        iter([content]),
-        as_attachment=True,
-        filename=name,
-        content_type=services.DOCX_TYPE if kind == "docx" else services.XLSX_TYPE,
+    response = HttpResponse(
+        content, content_type=services.DOCX_TYPE if kind == "docx" else services.XLSX_TYPE
     )
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "no-store"
     return response
 
