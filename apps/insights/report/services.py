@@ -13,7 +13,7 @@ import logging
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -398,10 +398,6 @@ def subscription_delete(*, actor: User, subscription: ReportSubscription) -> Non
 
 # --- display tokens -----------------------------------------------------------------------------
 
-# A display's data requests are logged at most this often (and whenever the address
-# changes); opening the screen is always logged (decision 0012).
-TOKEN_LOG_EVERY = timedelta(minutes=10)
-
 
 def token_digest(raw: str) -> str:
     return salted_hmac("apps.insights.display_token", raw.strip(), algorithm="sha256").hexdigest()
@@ -456,23 +452,14 @@ def display_token_resolve(raw: str) -> DisplayToken | None:
 
 @transaction.atomic
 def display_token_use(*, token: DisplayToken, what: str) -> None:
-    """Record a use: the screen opened ("page": always logged) or its data fetched
-    ("data": logged every TOKEN_LOG_EVERY, or when the address changes)."""
-    now = timezone.now()
-    ip = request_context.current().ip
-    log = (
-        what == "page"
-        or token.last_used_at is None
-        or now - token.last_used_at >= TOKEN_LOG_EVERY
-        or ip != token.last_used_ip
+    """Record a use of the token in the audit log: the screen opened ("page") or its
+    figures fetched ("data", once per refresh)."""
+    now, ip = timezone.now(), request_context.current().ip
+    audit_record(
+        action="insights.display_token_use",
+        obj=token,
+        username=f"display:{token.prefix}",
+        message=what,
     )
-    if log:
-        audit_record(
-            action="insights.display_token_use",
-            obj=token,
-            object_repr=str(token),
-            username=f"display:{token.prefix}",
-            message=what,
-        )
-        DisplayToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)
-        token.last_used_at, token.last_used_ip = now, ip
+    DisplayToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)
+    token.last_used_at, token.last_used_ip = now, ip
