@@ -10,6 +10,8 @@
   var AXIS = { color: "#8fb4ff", fontSize: 16 };
   var SPLIT = { lineStyle: { color: "rgba(143,180,255,.15)" } };
   var PALETTE = ["#3aa0ff", "#ffb84d", "#3ddc97", "#ff6b6b", "#b48cff", "#5ad8e6"];
+  // The platform's own Chinese font (static/vendor/fic-sans-sc-*), loaded by the CSS.
+  var TEXT = { fontFamily: "'FIC Sans SC', 'Microsoft YaHei', sans-serif" };
 
   function fit() {
     var scale = Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
@@ -41,6 +43,7 @@
     var value = { type: "value", axisLabel: AXIS, splitLine: SPLIT };
     chart(id).setOption({
       animation: false,
+      textStyle: TEXT,
       title: title(name),
       color: PALETTE,
       grid: { left: 16, right: 48, top: 52, bottom: 16, containLabel: true },
@@ -54,6 +57,7 @@
   function ring(id, name, rows) {
     chart(id).setOption({
       animation: false,
+      textStyle: TEXT,
       title: title(name),
       color: PALETTE,
       legend: { bottom: 8, textStyle: { color: "#dbe7ff", fontSize: 16 } },
@@ -66,6 +70,7 @@
   function trend(id, data) {
     chart(id).setOption({
       animation: false,
+      textStyle: TEXT,
       title: title(data.names.trend),
       color: PALETTE,
       legend: { top: 40, textStyle: { color: "#dbe7ff", fontSize: 16 } },
@@ -158,6 +163,7 @@
     tick();
     window.setInterval(tick, 1000);
     window.addEventListener("resize", fit);
+    window.addEventListener("screen:refresh", load);  // fetch now (used by the browser test)
     load();
   });
 })();

@@ -29,6 +29,10 @@ def _ledger(enterprise, scale: int, quarters):
 
 @pytest.fixture
 def ledger(street_a, street_b):
+    return make_ledger(street_a, street_b)
+
+
+def make_ledger(street_a, street_b):
     """Street A: 5 enterprises (4 software, 1 retail) with 2024Q1–2025Q3; street B: 2
     enterprises (a cell of fewer than 3) with 2025 only."""
     software = industry("6513", "应用软件开发", "I")
