@@ -319,6 +319,31 @@ INSIGHTS_SAFETY_NET_WINDOW_MINUTES = 10
 # The big screen fetches its figures again this often (seconds).
 INSIGHTS_SCREEN_REFRESH_SECONDS = int(os.environ.get("INSIGHTS_SCREEN_REFRESH_SECONDS", "60"))
 
+# --- Membership applications and certificates (apps.members.applications) ----------
+# Each document at most this size (checked by content: PDF, JPG, PNG). A whole application
+# request above MEMBERS_APPLICATION_MAX_REQUEST_BYTES (two documents and the fields) is
+# refused from its Content-Length before any of it is read; nginx's client_max_body_size
+# must be at least that (README, "Membership applications").
+MEMBERS_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+MEMBERS_APPLICATION_MAX_REQUEST_BYTES = 2 * MEMBERS_ATTACHMENT_MAX_BYTES + 1024 * 1024
+# Per-IP limits on the public pages, in the shared cache: (requests, window in seconds).
+MEMBERS_RATE_LIMITS = {
+    "apply": (int(os.environ.get("MEMBERS_APPLY_LIMIT", "20")), 3600),
+    "status": (int(os.environ.get("MEMBERS_STATUS_LOOKUP_LIMIT", "20")), 3600),
+    "verify": (int(os.environ.get("MEMBERS_VERIFY_LIMIT", "60")), 3600),
+}
+# The captcha picture is valid this long (seconds), for one attempt.
+MEMBERS_CAPTCHA_TTL = 600
+# The answer that solves every captcha: set only by config/settings/test.py, never read
+# from the environment; `check --deploy` fails when it is set (members.E001).
+MEMBERS_CAPTCHA_TEST_ANSWER = ""
+# Key of the verification codes printed on certificates (derived from SECRET_KEY when
+# unset; changing it makes the codes already printed fail to verify).
+MEMBERS_CERTIFICATE_KEY = os.environ.get("MEMBERS_CERTIFICATE_KEY", "")
+# After the look-up by reference number and mobile, the applicant's browser may see the
+# application this long.
+MEMBERS_STATUS_ACCESS_MINUTES = 30
+
 # --- Audit -------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
 

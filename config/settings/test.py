@@ -25,3 +25,7 @@ WHITENOISE_USE_FINDERS = True
 
 # `seed_demo --scale district` in tests: the real 300,000 enterprises take minutes.
 DEMO_ENTERPRISE_COUNTS = {"small": 300, "district": 2_000}
+
+# Solves every membership-application captcha in tests (the browser test types it). Never
+# set anywhere else: base.py has it empty and `check --deploy` refuses it (members.E001).
+MEMBERS_CAPTCHA_TEST_ANSWER = "TEST"
