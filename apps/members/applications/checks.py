@@ -22,7 +22,7 @@ def captcha_test_hook_off(app_configs, **kwargs):
 def upload_limits_consistent(app_configs, **kwargs):
     """The request cap must leave room for the documents the form takes."""
     each = settings.MEMBERS_ATTACHMENT_MAX_BYTES
-    if settings.MEMBERS_APPLICATION_MAX_REQUEST_BYTES < 2 * each:
+    if 2 * each > settings.MEMBERS_APPLICATION_MAX_REQUEST_BYTES:
         return [
             Error(
                 "MEMBERS_APPLICATION_MAX_REQUEST_BYTES is smaller than two attachments.",
