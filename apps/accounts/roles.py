@@ -19,6 +19,7 @@ FIC_STAFF = "工商联业务人员"
 LEADER = "领导"
 STREET_OFFICER = "街乡工作人员"
 ENTERPRISE = "企业用户"
+CHAMBER_STAFF = "商会工作人员"
 
 REGISTRY_VIEW = [
     "registry.view_street",
@@ -75,6 +76,32 @@ DISPLAY_TOKENS = [
     "insights.add_displaytoken",
     "insights.change_displaytoken",
 ]
+# Member database (apps.members): members, posts and terms, chambers' details and
+# activities, dues. Street officers read their 街乡's members; chamber staff keep their
+# own chamber's page and activities.
+MEMBERS_VIEW = [
+    "members.view_member",
+    "members.view_memberstatuschange",
+    "members.view_postholding",
+    "members.view_term",
+    "members.view_chamberprofile",
+    "members.view_chamberactivity",
+]
+MEMBERS_EDIT = [
+    "members.add_member",
+    "members.change_member",
+    "members.change_member_status",
+    "members.import_member",
+    "members.export_member",
+    "members.add_postholding",
+    "members.change_postholding",
+    "members.add_term",
+    "members.change_term",
+    "members.change_chamberprofile",
+    "members.add_chamberactivity",
+]
+DUES_VIEW = ["members.view_duescharge", "members.view_duespayment", "members.view_duesrate"]
+DUES_EDIT = ["members.add_duespayment", "members.change_duesrate"]
 
 BUILTIN_ROLES = {
     SYSTEM_ADMIN: (
@@ -102,6 +129,10 @@ BUILTIN_ROLES = {
         Grade.PERSONAL,
         _("FIC staff who keep the databases."),
         [
+            *MEMBERS_VIEW,
+            *MEMBERS_EDIT,
+            *DUES_VIEW,
+            *DUES_EDIT,
             *REGISTRY_VIEW,
             *REGISTRY_EDIT,
             *ENTERPRISES_VIEW,
@@ -124,6 +155,7 @@ BUILTIN_ROLES = {
         Grade.RECORDS,
         _("Street staff who keep the enterprises of their own street."),
         [
+            *MEMBERS_VIEW,
             "registry.view_street",
             "registry.view_chamber",
             "registry.view_industry",
@@ -134,6 +166,18 @@ BUILTIN_ROLES = {
             *FILINGS_REVIEW,
             *REPORTS_READ,
             *REPORTS_MAKE,
+        ],
+    ),
+    CHAMBER_STAFF: (
+        Grade.RECORDS,
+        _("Staff of a chamber of commerce: their own chamber's members, officers and dues."),
+        [
+            "registry.view_chamber",
+            *MEMBERS_VIEW,
+            *DUES_VIEW,
+            "members.change_chamberprofile",
+            "members.add_chamberactivity",
+            "members.export_member",
         ],
     ),
     ENTERPRISE: (

@@ -25,7 +25,7 @@ from django.db.models.functions import StrIndex
 from apps.registry.models import Street
 
 from . import search
-from .models import LedgerFlag, QualityRule
+from .models import Enterprise, LedgerFlag, QualityRule
 
 # Shorter queries do not filter (a single character would match most of the district).
 MIN_QUERY_LENGTH = 2
@@ -201,3 +201,16 @@ def ledger_flag_list(
     return flags.select_related(
         "entry", "entry__enterprise", "entry__enterprise__street", "confirmed_by"
     ).order_by("-entry__year", "-entry__quarter", "entry__enterprise__name", "id")
+
+
+def enterprises_by_uscc(user, codes) -> dict[str, Enterprise]:
+    """The enterprises in the user's scope with these credit codes, by code (apps.members
+    links enterprise members by credit code)."""
+    codes = sorted({code for code in codes if code})
+    found = {}
+    for start in range(0, len(codes), 500):
+        for enterprise in Enterprise.objects.in_scope(user).filter(
+            uscc__in=codes[start : start + 500]
+        ):
+            found[enterprise.uscc] = enterprise
+    return found

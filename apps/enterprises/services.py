@@ -12,7 +12,7 @@ from stdnum.cn import uscc as uscc_std
 from apps.audit.services import audit_record, diff, snapshot
 
 from . import hooks, search, sizing
-from .models import Enterprise, EnterpriseNote, LedgerEntry
+from .models import Enterprise, EnterpriseNote, LedgerEntry, MemberStatus
 from .quality import quality_check_enterprises
 
 ENTERPRISE_FIELDS = [
@@ -126,6 +126,29 @@ def enterprise_update(*, actor, enterprise: Enterprise, version: int, tags=None,
     changes = diff(before, _state(current))
     if changes:
         audit_record(action="enterprise.update", actor=actor, obj=current, changes=changes)
+    hooks.ledger_changed([current.pk], periods=())
+    return current
+
+
+@transaction.atomic
+def enterprise_member_status_set(*, actor, enterprise: Enterprise, status: str) -> Enterprise:
+    """Keep Enterprise.member_status in step with the member database (apps.members calls
+    this on admission, status changes and applications). Bumps the version, so an editor
+    who opened the enterprise before cannot write the old status back."""
+    if status not in MemberStatus.values:
+        raise ValueError(f"not a member status: {status!r}")
+    current = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if current.member_status == status:
+        return current
+    before = current.member_status
+    Enterprise.objects.filter(pk=current.pk).update(member_status=status, version=F("version") + 1)
+    current.refresh_from_db()
+    audit_record(
+        action="enterprise.member_status",
+        actor=actor,
+        obj=current,
+        changes={"member_status": [before, status]},
+    )
     hooks.ledger_changed([current.pk], periods=())
     return current
 

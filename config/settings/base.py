@@ -244,6 +244,7 @@ SCHEDULE_MODULES = [
     "apps.filings.schedules",
     "apps.insights.schedules",
     "apps.insights.report.schedules",
+    "apps.members.schedules",
 ]
 
 # Data quality: a quarter-on-quarter or year-on-year change beyond this factor is flagged.
@@ -344,6 +345,23 @@ MEMBERS_CERTIFICATE_KEY = os.environ.get("MEMBERS_CERTIFICATE_KEY", "")
 # application this long.
 MEMBERS_STATUS_ACCESS_MINUTES = 30
 
+# --- Member database (apps.members) --------------------------------------------
+# Member numbers: {year} is the join year, {seq} a counter that only ever increases (per
+# prefix: with {year} in the pattern each year starts again at 1). A number is never given
+# twice, even after its member has left.
+MEMBERS_NUMBER_PATTERN = os.environ.get("MEMBERS_NUMBER_PATTERN", "CY{year}{seq:05d}")
+# Yearly dues fall due on this month-day; a member admitted later in the year has this many
+# days from the join date.
+MEMBERS_DUES_DUE_DATE = os.environ.get("MEMBERS_DUES_DUE_DATE", "03-31")
+MEMBERS_DUES_NEW_MEMBER_DAYS = int(os.environ.get("MEMBERS_DUES_NEW_MEMBER_DAYS", "30"))
+# Scheduled dues reminders: this many days before the due date, and this many after it
+# (once overdue); each year's dues get each reminder at most once.
+MEMBERS_DUES_REMIND_BEFORE_DAYS = int(os.environ.get("MEMBERS_DUES_REMIND_BEFORE_DAYS", "30"))
+MEMBERS_DUES_REMIND_AFTER_DAYS = int(os.environ.get("MEMBERS_DUES_REMIND_AFTER_DAYS", "30"))
+# Dues unpaid this many days after their due date flag the member for the lapse review
+# (staff decide; nobody is lapsed automatically).
+MEMBERS_LAPSE_AFTER_DAYS = int(os.environ.get("MEMBERS_LAPSE_AFTER_DAYS", "365"))
+
 # --- Audit -------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
 
@@ -352,6 +370,7 @@ AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180"
 HOME_TODO_PROVIDERS: list[str] = [
     "apps.portal.todos.pending_links",
     "apps.filings.todos.filing_todos",
+    "apps.members.todos.member_todos",
 ]
 
 LOGGING = {
@@ -380,6 +399,7 @@ DEMO_SEEDERS = [
     "apps.portal.demo.seed",
     "apps.filings.demo.seed",
     "apps.insights.demo.seed",
+    "apps.members.demo.seed",
 ]
 
 # We lock the account, not the IP, as 等保 2.0 requires; see docs/decisions.
