@@ -76,6 +76,16 @@ DISPLAY_TOKENS = [
     "insights.add_displaytoken",
     "insights.change_displaytoken",
 ]
+# Membership applications (apps.members.applications): street officers read their 街乡's,
+# the membership department does the preliminary review (初审), the leader in charge
+# approves (审批); certificates are issued by FIC staff.
+APPLICATIONS_VIEW = ["members.view_application", "members.view_certificate"]
+APPLICATIONS_REVIEW = [
+    *APPLICATIONS_VIEW,
+    "members.review_application",
+    "members.issue_certificate",
+]
+APPLICATIONS_APPROVE = ["members.view_application", "members.approve_application"]
 # Member database (apps.members): members, posts and terms, chambers' details and
 # activities, dues. Street officers read their 街乡's members; chamber staff keep their
 # own chamber's page and activities.
@@ -144,12 +154,13 @@ BUILTIN_ROLES = {
             *REPORTS_READ,
             *REPORTS_MAKE,
             *REPORTS_SUBSCRIPTIONS,
+            *APPLICATIONS_REVIEW,
         ],
     ),
     LEADER: (
         Grade.AGGREGATE,
         _("District and FIC leaders: dashboards and reports."),
-        [*FILINGS_PROGRESS, *REPORTS_READ],
+        [*FILINGS_PROGRESS, *REPORTS_READ, *APPLICATIONS_APPROVE],
     ),
     STREET_OFFICER: (
         Grade.RECORDS,
@@ -166,6 +177,7 @@ BUILTIN_ROLES = {
             *FILINGS_REVIEW,
             *REPORTS_READ,
             *REPORTS_MAKE,
+            *APPLICATIONS_VIEW,
         ],
     ),
     CHAMBER_STAFF: (

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -44,4 +44,8 @@ urlpatterns = [
     path("import/<int:pk>/errors/", views.ImportErrorsView.as_view(), name="import_errors"),
     # The public directory (no sign-in).
     path("directory/", views.DirectoryView.as_view(), name="directory"),
+    # Membership applications (public form, status page, review) and certificates
+    # (staff download, public verification): apps/members/applications, certificates.
+    path("", include("apps.members.applications.urls")),
+    path("", include("apps.members.certificates.urls")),
 ]

@@ -371,6 +371,7 @@ HOME_TODO_PROVIDERS: list[str] = [
     "apps.portal.todos.pending_links",
     "apps.filings.todos.filing_todos",
     "apps.members.todos.member_todos",
+    "apps.members.applications.todos.application_todos",
 ]
 
 LOGGING = {
