@@ -121,3 +121,9 @@ def test_list_page_query_count_does_not_grow_with_reports(
     client.get(reverse("reports:list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("reports:list"))
+
+
+def test_the_menu_leads_to_the_reports(ledger, login, leader):
+    page = login(leader).get(reverse("core:home")).content.decode()
+    assert reverse("reports:list") in page
+    assert reverse("reports:subscriptions") not in page
