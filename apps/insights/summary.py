@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from apps.enterprises.models import NON_PUBLIC_TYPES, Enterprise, LedgerEntry
 
-from .models import FIGURES, Fact, RefreshState, SummarizedEnterprise, Summary
+from . import suppression
+from .models import FIGURES, Fact, Grain, RefreshState, Rollup, SummarizedEnterprise, Summary
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ LEDGER = LedgerEntry._meta.db_table
 KEYS = SummarizedEnterprise._meta.db_table
 FACT = Fact._meta.db_table
 SUMMARY = Summary._meta.db_table
+ROLLUP = Rollup._meta.db_table
+ROLLUP_KEY = ("grain", "street_id", "industry", "size_class", "member", "year", "quarter")
 
 KEY_COLUMNS = ("street_id", "section", "division", "size_class", "non_public", "member_status")
 FACT_COLUMNS = (
@@ -97,8 +100,10 @@ SELECT e.id, e.street_id, e.section, e.division, e.size_class, {_non_public_sql(
 FROM {ENTERPRISE} e
 """  # noqa: S608 (table names from the models)
 
-REBUILD_FACTS = f"""
-INSERT INTO {FACT} ({", ".join(FACT_COLUMNS)})
+
+def _facts_sql(table: str) -> str:
+    return f"""
+INSERT INTO {table} ({", ".join(FACT_COLUMNS)})
 SELECT l.enterprise_id, l.year, l.quarter, {", ".join("k." + c for c in KEY_COLUMNS)},
        {", ".join("l." + f for f in FIGURES)},
        SUM(l.revenue) OVER ytd, SUM(l.tax) OVER ytd
@@ -106,38 +111,151 @@ FROM {LEDGER} l JOIN {KEYS} k ON k.enterprise_id = l.enterprise_id
 WINDOW ytd AS (PARTITION BY l.enterprise_id, l.year ORDER BY l.quarter)
 """  # noqa: S608
 
-_SUMS = ", ".join(f"COALESCE(SUM({f}), 0)" for f in FIGURES)
-REBUILD_SUMMARY = f"""
+
+def _summary_sql(facts: str) -> str:
+    sums = ", ".join(f"COALESCE(SUM({f}), 0)" for f in FIGURES)
+    return f"""
 INSERT INTO {SUMMARY} ({", ".join(SUMMARY_KEY)}, enterprises, {", ".join(FIGURES)})
-SELECT {", ".join(SUMMARY_KEY)}, COUNT(*), {_SUMS}
-FROM {FACT} GROUP BY {", ".join(SUMMARY_KEY)}
+SELECT {", ".join(SUMMARY_KEY)}, COUNT(*), {sums}
+FROM {facts} GROUP BY {", ".join(SUMMARY_KEY)}
 """  # noqa: S608
 
 
+ALL_GRAINS = [
+    street | industry | size | member
+    for street in (Grain.STREET, 0)
+    for industry in (Grain.DIVISION, Grain.SECTION, 0)
+    for size in (Grain.SIZE, 0)
+    for member in (Grain.MEMBER, 0)
+]
+
+
+def _source(grain: int) -> int | None:
+    """The finer rollup grain to add up into `grain` (one more dimension); None: the
+    summary itself."""
+    for bit in (Grain.MEMBER, Grain.SIZE):
+        if not grain & bit:
+            return grain | bit
+    if not grain & (Grain.SECTION | Grain.DIVISION):
+        return grain | Grain.SECTION
+    if not grain & Grain.STREET:
+        return grain | Grain.STREET
+    return None
+
+
+def _rollup_sql() -> list[str]:
+    """INSERTs building the rollup: its two finest grains from the summary, every other
+    grain from a finer one (a fraction of the rows), finest first."""
+    columns = "year, quarter, grain, street_id, industry, size_class, member, enterprises"
+    insert = f"INSERT INTO {ROLLUP} ({columns}, {', '.join(FIGURES)}, hidden)"
+    sums = ", ".join(f"SUM({c})" for c in ("enterprises", *FIGURES))
+    statements = []
+    for grain in sorted(ALL_GRAINS, key=lambda g: (-bin(g).count("1"), -g)):
+        source = _source(grain)
+        if source is None:
+            table = SUMMARY
+            exprs = [
+                "street_id",
+                "division" if grain & Grain.DIVISION else "section",
+                "size_class",
+                "CASE WHEN member_status = 'member' THEN 'member' ELSE 'other' END",
+            ]
+            where = ""
+        else:
+            table = ROLLUP
+            exprs = [
+                "street_id" if grain & Grain.STREET else "0",
+                "industry" if grain & (Grain.SECTION | Grain.DIVISION) else "''",
+                "size_class" if grain & Grain.SIZE else "''",
+                "member" if grain & Grain.MEMBER else "''",
+            ]
+            where = f" WHERE grain = {int(source)}"
+        grouped = [e for e in exprs if e not in ("0", "''")]
+        statements.append(
+            f"{insert} SELECT year, quarter, {int(grain)}, {', '.join(exprs)}, {sums}, FALSE"  # noqa: S608
+            f" FROM {table}{where} GROUP BY {', '.join(['year', 'quarter', *grouped])}"
+        )
+    return statements
+
+
+def _swap_sql(cursor, old: str, new: str) -> list[str]:
+    """PostgreSQL: statements giving `new` the indexes of `old` (built after the rows went
+    in: far faster than maintaining them row by row) and then its place and names."""
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(i.oid), c.conname FROM pg_index x"
+        " JOIN pg_class i ON i.oid = x.indexrelid"
+        " LEFT JOIN pg_constraint c ON c.conindid = i.oid AND c.contype = 'p'"
+        " WHERE x.indrelid = %s::regclass",
+        [old],
+    )
+    build, rename = [], []
+    for name, definition, constraint in cursor.fetchall():
+        temp = f"{name[:50]}_new"
+        definition = definition.replace(f" INDEX {name} ON ", f" INDEX {temp} ON ", 1)
+        build.append(definition.replace(f" ON public.{old} ", f" ON public.{new} ", 1))
+        if constraint:
+            build.append(
+                f"ALTER TABLE {new} ADD CONSTRAINT {constraint}_new PRIMARY KEY USING INDEX {temp}"
+            )
+            rename.append(f"ALTER TABLE {old} RENAME CONSTRAINT {constraint}_new TO {constraint}")
+        else:
+            rename.append(f"ALTER INDEX {temp} RENAME TO {name}")
+    return build, [f"DROP TABLE {old}", f"ALTER TABLE {new} RENAME TO {old}", *rename]
+
+
 def rebuild() -> dict[str, int]:
-    """Rebuild the three tables from the ledger in one transaction; returns row counts."""
+    """Rebuild the tables from the ledger in one transaction; returns row counts.
+
+    On PostgreSQL the facts go into a new table that takes the old one's place at the end
+    (its indexes built once the rows are in); readers keep the old tables until the commit.
+    """
     with transaction.atomic():
         state = _lock()
         version = data_version()
+        swap: list[str] = []
         with connection.cursor() as cursor:
-            for table, insert in ((KEYS, REBUILD_KEYS), (FACT, REBUILD_FACTS)):
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-                cursor.execute(insert)
+            cursor.execute(f"DELETE FROM {KEYS}")  # noqa: S608
+            cursor.execute(REBUILD_KEYS)
             if _postgres():
-                cursor.execute(f"ANALYZE {FACT}")
+                facts = f"{FACT}_new"
+                cursor.execute(f"DROP TABLE IF EXISTS {facts}")
+                cursor.execute(
+                    f"CREATE TABLE {facts} (LIKE {FACT} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+                )
+                cursor.execute(_facts_sql(facts))
+                build, swap = _swap_sql(cursor, FACT, facts)
+                for statement in build:
+                    cursor.execute(statement)
+                cursor.execute(f"ANALYZE {facts}")
+            else:
+                facts = FACT
+                cursor.execute(f"DELETE FROM {FACT}")  # noqa: S608
+                cursor.execute(_facts_sql(FACT))
             cursor.execute(f"DELETE FROM {SUMMARY}")  # noqa: S608
-            cursor.execute(REBUILD_SUMMARY)
+            cursor.execute(_summary_sql(facts))
+            cursor.execute(f"DELETE FROM {ROLLUP}")  # noqa: S608
             if _postgres():
                 cursor.execute(f"ANALYZE {SUMMARY}")
+            for statement in _rollup_sql():
+                cursor.execute(statement)
+            if _postgres():
+                cursor.execute(f"ANALYZE {ROLLUP}")
+        for year, quarter in _periods():
+            _store_pattern(year, quarter)
+        with connection.cursor() as cursor:
+            for statement in swap:
+                cursor.execute(statement)
         now = timezone.now()
         state.rebuilt_at = state.refreshed_at = now
         state.data_version = version
         state.dirty = False
+        state.stale_patterns = []
         state.save()
         counts = {
             "enterprises": SummarizedEnterprise.objects.count(),
             "facts": Fact.objects.count(),
             "summary": Summary.objects.count(),
+            "rollup": Rollup.objects.count(),
         }
     log.info("insights summary rebuilt: %s", counts)
     return counts
@@ -250,18 +368,56 @@ def _add(deltas: dict, fact: tuple, sign: int) -> None:
             row[1 + i] += sign * value
 
 
-def _apply_deltas(deltas: dict) -> int:
-    """Add each delta to its summary row (creating it), then drop rows left empty."""
+def _rollup_deltas(deltas: dict) -> dict:
+    """The summary's differences as the rollup's: each goes to the 24 totals holding it."""
+    out: dict = {}
+    size = len(FIGURES) + 1
+    for (
+        year,
+        quarter,
+        street,
+        section,
+        division,
+        size_class,
+        _np,
+        status,
+    ), values in deltas.items():
+        member = "member" if status == "member" else "other"
+        for st_bit, st in ((Grain.STREET, street), (0, 0)):
+            for ind_bit, ind in ((Grain.DIVISION, division), (Grain.SECTION, section), (0, "")):
+                for sz_bit, sz in ((Grain.SIZE, size_class), (0, "")):
+                    for m_bit, m in ((Grain.MEMBER, member), (0, "")):
+                        grain = int(st_bit | ind_bit | sz_bit | m_bit)
+                        key = (grain, st, ind, sz, m, year, quarter)
+                        row = out.get(key)
+                        if row is None:
+                            row = out[key] = [0] * size
+                        for i in range(size):
+                            row[i] += values[i]
+    return out
+
+
+def _apply_deltas(
+    deltas: dict,
+    table: str = SUMMARY,
+    key: Sequence[str] = SUMMARY_KEY,
+    constant: tuple[str, str] | None = None,
+) -> int:
+    """Add each delta to its row (creating it), then drop rows left without enterprises."""
     changes = [
-        (*key, *values)
-        for key, values in deltas.items()
+        (*k, *values)
+        for k, values in deltas.items()
         if values[0] != 0 or any(v != 0 for v in values[1:])
     ]
     if not changes:
         return 0
-    columns = [*SUMMARY_KEY, "enterprises", *FIGURES]
-    updates = ", ".join(f"{c} = {SUMMARY}.{c} + excluded.{c}" for c in ["enterprises", *FIGURES])
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    columns = [*key, "enterprises", *FIGURES]
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in ["enterprises", *FIGURES])
+    placeholders = ["%s"] * len(columns)
+    if constant:  # a column every new row gets, the same value: (name, SQL literal)
+        columns.append(constant[0])
+        placeholders.append(constant[1])
+    row_sql = "(" + ", ".join(placeholders) + ")"
     emptied: list[int] = []
     per_statement = max(1, 30000 // len(columns)) if not _postgres() else 2000
     with connection.cursor() as cursor:
@@ -269,16 +425,16 @@ def _apply_deltas(deltas: dict) -> int:
             part = changes[start : start + per_statement]
             params = [v for change in part for v in change]
             cursor.execute(
-                f"INSERT INTO {SUMMARY} ({', '.join(columns)})"  # noqa: S608
+                f"INSERT INTO {table} ({', '.join(columns)})"  # noqa: S608
                 f" VALUES {', '.join([row_sql] * len(part))}"
-                f" ON CONFLICT ({', '.join(SUMMARY_KEY)}) DO UPDATE SET {updates}"
+                f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
                 f" RETURNING id, enterprises",
                 params,
             )
             emptied.extend(pk for pk, count in cursor.fetchall() if count <= 0)
-        if emptied:
-            where, params = _in("id", emptied)
-            cursor.execute(f"DELETE FROM {SUMMARY} WHERE {where}", params)  # noqa: S608
+        for start in range(0, len(emptied), CHUNK):
+            where, params = _in("id", emptied[start : start + CHUNK])
+            cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
     return len(changes)
 
 
@@ -333,19 +489,25 @@ def _refresh_chunk(ids: list[int]) -> int:
         for fact in new:
             _add(deltas, fact, +1)
     _apply_deltas(deltas)
+    _apply_deltas(_rollup_deltas(deltas), ROLLUP, ROLLUP_KEY, constant=("hidden", "FALSE"))
     if changed_ids:
         _write_facts(changed_ids, [f for pk in changed_ids for f in new_by.get(pk, [])])
     moved = [pk for pk in ids if keys.get(pk) != old_keys.get(pk)]
     if moved:
         _write_keys(moved, {pk: keys[pk] for pk in moved if pk in keys})
-    return len(set(changed_ids) | set(moved))
+    # Suppression depends on the counts only: a quarter whose counts moved needs its
+    # pattern again.
+    stale = {(k[0], k[1]) for k, values in deltas.items() if values[0] != 0}
+    return len(set(changed_ids) | set(moved)), stale
 
 
-def refresh(enterprise_ids: Iterable[int]) -> int:
+def refresh(enterprise_ids: Iterable[int], *, patterns: bool = True) -> int:
     """Bring the summary up to date for these enterprises (their ledger rows and their key
     as they are now, whatever changed and whichever quarters). Returns how many needed it.
 
-    Past INSIGHTS_REFRESH_MAX_ENTERPRISES enterprises a full rebuild is cheaper.
+    Past INSIGHTS_REFRESH_MAX_ENTERPRISES enterprises a full rebuild is cheaper. Then
+    (`patterns`) the suppression patterns of the quarters whose counts changed are
+    stored again, in a transaction of their own.
     """
     ids = sorted({int(pk) for pk in enterprise_ids})
     if not ids:
@@ -357,11 +519,80 @@ def refresh(enterprise_ids: Iterable[int]) -> int:
     with transaction.atomic():
         state = _lock()
         chunk = CHUNK if not _postgres() else 5000
+        stale: set[tuple[int, int]] = set()
         for start in range(0, len(ids), chunk):
-            changed += _refresh_chunk(ids[start : start + chunk])
+            count, periods = _refresh_chunk(ids[start : start + chunk])
+            changed += count
+            stale |= periods
         state.refreshed_at = timezone.now()
-        state.save(update_fields=["refreshed_at"])
+        state.stale_patterns = sorted({tuple(p) for p in state.stale_patterns} | stale)
+        state.save(update_fields=["refreshed_at", "stale_patterns"])
+    if stale and patterns:
+        patterns_refresh()
     return changed
+
+
+# --- Suppression patterns -------------------------------------------------------------
+
+
+def _periods() -> list[tuple[int, int]]:
+    return [
+        (int(y), int(q))
+        for y, q in Rollup.objects.filter(grain=0).values_list("year", "quarter").distinct()
+    ]
+
+
+def sections_of_divisions() -> dict[str, str]:
+    from apps.registry.models import Industry
+
+    return dict(
+        Industry.objects.filter(level=Industry.Level.DIVISION).values_list("code", "section")
+    )
+
+
+def rollup_pattern(year: int, quarter: int) -> tuple[set, list[tuple]]:
+    """The hidden cells of one quarter's district-wide rollup, and its rows
+    (id, cell, hidden as stored)."""
+    rows = [
+        (pk, suppression.rollup_cell(street, industry, size, member), n, hidden)
+        for pk, street, industry, size, member, n, hidden in Rollup.objects.filter(
+            year=year, quarter=quarter
+        ).values_list(
+            "pk", "street_id", "industry", "size_class", "member", "enterprises", "hidden"
+        )
+    ]
+    cube = {cell: n for _pk, cell, n, _h in rows}
+    return suppression.compute_cube(cube, sections_of_divisions()), rows
+
+
+def _store_pattern(year: int, quarter: int) -> int:
+    hidden, rows = rollup_pattern(year, quarter)
+    hide = [pk for pk, cell, _n, was in rows if cell in hidden and not was]
+    show = [pk for pk, cell, _n, was in rows if cell not in hidden and was]
+    chunk = 20000 if _postgres() else CHUNK
+    with connection.cursor() as cursor:
+        for ids, value in ((hide, True), (show, False)):
+            for start in range(0, len(ids), chunk):
+                where, params = _in("id", ids[start : start + chunk])
+                cursor.execute(
+                    f"UPDATE {ROLLUP} SET hidden = {'TRUE' if value else 'FALSE'}"  # noqa: S608
+                    f" WHERE {where}",
+                    params,
+                )
+    return len(hide) + len(show)
+
+
+def patterns_refresh() -> int:
+    """Store the suppression pattern of every quarter whose counts changed since."""
+    done = 0
+    with transaction.atomic():
+        state = _lock()
+        for year, quarter in state.stale_patterns:
+            _store_pattern(year, quarter)
+            done += 1
+        state.stale_patterns = []
+        state.save(update_fields=["stale_patterns"])
+    return done
 
 
 # --- The safety net -------------------------------------------------------------------
