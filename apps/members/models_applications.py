@@ -82,9 +82,9 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    address = models.CharField(_("Address"), max_length=200, blank=True)
+    address = models.CharField(_("Postal address"), max_length=200, blank=True)
     # A person (个人会员).
-    person_name = models.CharField(_("Name"), max_length=50, blank=True)
+    person_name = models.CharField(_("Personal name"), max_length=50, blank=True)
     gender = models.CharField(_("Gender"), max_length=6, choices=Gender.choices, blank=True)
     employer = models.CharField(_("Employer"), max_length=100, blank=True)
     position = models.CharField(_("Position"), max_length=50, blank=True)
@@ -257,7 +257,7 @@ class ApplicationStep(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    note = models.TextField(_("Note"), max_length=1000, blank=True)
+    note = models.TextField(_("Remarks"), max_length=1000, blank=True)
     at = models.DateTimeField(_("At"), auto_now_add=True)
 
     objects = ApplicationStepQuerySet.as_manager()
@@ -286,7 +286,7 @@ class Certificate(models.Model):
         related_name="certificates",
     )
     serial = models.PositiveIntegerField(_("Issue"))
-    code = models.CharField(_("Verification code"), max_length=32, unique=True)
+    code = models.CharField(_("Certificate verification code"), max_length=32, unique=True)
     issued_on = models.DateField(_("Issued on"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

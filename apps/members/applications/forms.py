@@ -118,7 +118,7 @@ class ApplicationForm(forms.Form):
     email = forms.EmailField(
         label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    address = forms.CharField(label=_("Postal address"), max_length=200, required=False)
     introduction = forms.CharField(
         label=_("Introduction"),
         max_length=2000,
@@ -285,7 +285,7 @@ class PersonApplicationForm(ApplicationForm):
     ]
 
     person_name = forms.CharField(
-        label=_("Name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Personal name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, widget=forms.RadioSelect)
     employer = forms.CharField(label=_("Employer"), max_length=100)
@@ -391,7 +391,7 @@ class ApproveForm(DecisionForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
-        label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Remarks"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, **kwargs):
