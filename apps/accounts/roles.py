@@ -61,6 +61,9 @@ FILINGS_REVIEW = [
     "filings.remind_filing",
 ]
 FILINGS_FILL = ["filings.fill_filing"]
+# The economic overview (apps.insights): dashboards, drill-down, the figures behind each
+# chart (aggregates; enterprise names only for grades that see records).
+INSIGHTS_VIEW = ["insights.view_summary"]
 # Monthly data reports (apps.insights.report): read those of one's scope and grade, generate
 # one on demand, manage who receives them; display tokens of the big screen.
 REPORTS_READ = ["insights.view_monthlyreport"]
@@ -151,6 +154,7 @@ BUILTIN_ROLES = {
             *FILINGS_PROGRESS,
             *FILINGS_MANAGE,
             *FILINGS_REVIEW,
+            *INSIGHTS_VIEW,
             *REPORTS_READ,
             *REPORTS_MAKE,
             *REPORTS_SUBSCRIPTIONS,
@@ -160,7 +164,7 @@ BUILTIN_ROLES = {
     LEADER: (
         Grade.AGGREGATE,
         _("District and FIC leaders: dashboards and reports."),
-        [*FILINGS_PROGRESS, *REPORTS_READ, *APPLICATIONS_APPROVE],
+        [*FILINGS_PROGRESS, *INSIGHTS_VIEW, *REPORTS_READ, *APPLICATIONS_APPROVE],
     ),
     STREET_OFFICER: (
         Grade.RECORDS,
@@ -175,6 +179,7 @@ BUILTIN_ROLES = {
             *PORTAL_REVIEW,
             *FILINGS_PROGRESS,
             *FILINGS_REVIEW,
+            *INSIGHTS_VIEW,
             *REPORTS_READ,
             *REPORTS_MAKE,
             *APPLICATIONS_VIEW,
