@@ -400,6 +400,7 @@ DEMO_SEEDERS = [
     "apps.portal.demo.seed",
     "apps.filings.demo.seed",
     "apps.insights.demo.seed",
+    "apps.insights.report.demo.seed",
     "apps.members.demo.seed",
 ]
 

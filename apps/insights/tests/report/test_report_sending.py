@@ -174,3 +174,19 @@ def test_inactive_accounts_and_chamber_scopes_get_nothing(ledger, builtin_roles,
     chamber = UserFactory(email="chamber@example.com", scope_kind=ScopeKind.CHAMBERS)
     subscription_save(actor=district_admin, name="x", users=[gone, chamber])
     assert services.recipients_by_variant() == {}
+
+
+def test_demo_seed_adds_subscriptions_and_this_months_district_reports(
+    ledger, district_admin, monkeypatch
+):
+    import random
+
+    from apps.insights.report import demo
+
+    monkeypatch.setattr(demo, "report_period", lambda month: (2025, 3))
+    district_admin.username = "staff"
+    district_admin.save()
+    made = demo.seed(scale="small", rng=random.Random(1))
+    assert made == {"subscriptions": 2, "reports": 2}
+    assert MonthlyReport.objects.filter(status="done").count() == 2
+    assert demo.seed(scale="small", rng=random.Random(1)) == {"subscriptions": 0, "reports": 0}
