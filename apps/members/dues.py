@@ -240,13 +240,15 @@ def lapse_flag_refresh(*, member: Member, today: date | None = None) -> bool:
     if owing and member.lapse_flagged_on is None:
         Member.objects.filter(pk=member.pk).update(lapse_flagged_on=today)
         member.lapse_flagged_on = today
-        audit_record(action="member.lapse_flag", obj=member, changes={"lapse": [None, today]})
+        audit_record(
+            action="member.lapse_flag", obj=member, changes={"lapse": [None, today.isoformat()]}
+        )
     elif not owing and member.lapse_flagged_on is not None:
         Member.objects.filter(pk=member.pk).update(lapse_flagged_on=None)
         audit_record(
             action="member.lapse_flag",
             obj=member,
-            changes={"lapse": [member.lapse_flagged_on, None]},
+            changes={"lapse": [member.lapse_flagged_on.isoformat(), None]},
         )
         member.lapse_flagged_on = None
     return owing

@@ -1,6 +1,5 @@
 """Forms of the member screens. They validate input; the services decide the rules."""
 
-from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -113,9 +112,14 @@ class MemberForm(forms.Form):
                 )
         elif kind == MemberKind.PERSON and not data.get("person_name"):
             self.add_error("person_name", _("An individual member needs a name."))
-        if kind and not data.get("street") and "street" not in self.errors:
-            if kind != MemberKind.ENTERPRISE or "uscc" not in self.errors:
-                self.add_error("street", _("Choose the member's street."))
+        enterprise_unknown = kind == MemberKind.ENTERPRISE and "uscc" in self.errors
+        if (
+            kind
+            and not data.get("street")
+            and "street" not in self.errors
+            and not enterprise_unknown
+        ):
+            self.add_error("street", _("Choose the member's street."))
         return data
 
     def service_fields(self) -> dict:
@@ -337,7 +341,3 @@ class RatesForm(forms.Form):
             for kind in MemberKind.values:
                 found[(kind, post)] = self.cleaned_data.get(rate_field_name(kind, post))
         return found
-
-
-def this_year() -> int:
-    return date.today().year

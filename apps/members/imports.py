@@ -151,9 +151,13 @@ class _Lookups:
         )
 
 
+COLUMNS = {column.key: column for column in ROSTER}
+
+
 def _header(table, key: str) -> str:
+    """The column as the user finds it: its template name and its letter in the file."""
     position = table.header.positions.get(key)
-    header = table.header.headers.get(key, "")
+    header = COLUMNS[key].header if key in COLUMNS else ""
     if position is None:
         return header
     return f"{header}（{column_letter(position)}列）"
@@ -205,9 +209,7 @@ def validate(path: Path, user) -> Result:
     seen_codes: dict[str, int] = {}
     seen_chambers: dict[int, int] = {}
     for line, values in raw_rows:
-        row = _row(line, values, table, lookups, result)
-        if row is None:
-            continue
+        row, ok = _row(line, values, table, lookups, result)
         if row.number:
             if row.number in seen_numbers:
                 result.add(
@@ -238,11 +240,15 @@ def validate(path: Path, user) -> Result:
                     % {"row": seen_chambers[row.chamber.pk]},
                 )
             seen_chambers.setdefault(row.chamber.pk, line)
-        result.rows.append(row)
+        if ok:
+            result.rows.append(row)
     return result
 
 
-def _row(line: int, values: dict, table, lookups: _Lookups, result: Result) -> RosterRow | None:
+def _row(
+    line: int, values: dict, table, lookups: _Lookups, result: Result
+) -> tuple[RosterRow, bool]:
+    """The row's values and whether all of them are good (errors go to `result`)."""
     before = result.error_count
     row = RosterRow(line=line)
 
@@ -294,7 +300,7 @@ def _row(line: int, values: dict, table, lookups: _Lookups, result: Result) -> R
             bad("street", _("Unknown street, or a street outside your scope."))
     elif row.enterprise is not None:
         row.street = row.enterprise.street
-    elif row.kind:
+    elif row.kind and row.kind != MemberKind.ENTERPRISE:
         bad("street", _("The street is required for group and individual members."))
     today = timezone.localdate()
     try:
@@ -337,7 +343,7 @@ def _row(line: int, values: dict, table, lookups: _Lookups, result: Result) -> R
         row.directory = True
     elif directory not in NO:
         bad("directory", _("Write 是 or 否."))
-    return row if result.error_count == before else None
+    return row, result.error_count == before
 
 
 def _split(value: str) -> list[str]:

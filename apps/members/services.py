@@ -171,7 +171,9 @@ def member_create(
         member.number = number
     else:
         member.number = numbering.next_number(join_date)
-    member.full_clean()
+    # Uniqueness (number; an enterprise once) was checked above and is enforced by the
+    # indexes, which also decide a race between two admissions.
+    member.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             member.save()

@@ -113,7 +113,7 @@ def test_an_enterprise_is_a_member_once(district_admin, street_a):
         "enterprise": enterprise,
     }
     member = services.member_create(**kwargs)
-    with pytest.raises(ValidationError, match="already a member"):
+    with pytest.raises(ValidationError, match="已是会员"):
         services.member_create(**kwargs)
     # After leaving it may be admitted again, with a new number.
     services.member_status_change(
