@@ -73,6 +73,12 @@ def latest_period() -> tuple[int, int] | None:
     return tuple(row) if row else None
 
 
+def years_available() -> list[int]:
+    """The years the summary holds, latest first."""
+    years = Rollup.objects.filter(grain=0).values_list("year", flat=True).distinct()
+    return sorted({int(y) for y in years}, reverse=True)
+
+
 def shift(year: int, quarter: int, quarters: int) -> tuple[int, int]:
     """The quarter `quarters` after (negative: before) year/quarter."""
     k = year * 4 + quarter - 1 + quarters
