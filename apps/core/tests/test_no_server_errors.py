@@ -48,6 +48,7 @@ def objects(street_a, chamber_a, district_admin):
     from apps.enterprises.tests.factories import EnterpriseFactory, LedgerEntryFactory
     from apps.filings.tests.factories import crawl_objects as filing_objects
     from apps.insights.tests.report.factories import crawl_objects as report_objects
+    from apps.members.applications.tests.factories import crawl_objects as application_objects
     from apps.members.tests.factories import crawl_objects as member_objects
 
     department = Department.objects.create(name="办公室")
@@ -84,6 +85,7 @@ def objects(street_a, chamber_a, district_admin):
             "accounts:role_update": Role.objects.first().pk,
             **filing_objects(enterprise),
             **member_objects(street=street_a, chamber=chamber_a, user=district_admin),
+            **application_objects(street=street_a, user=district_admin),
             **report_objects(user=district_admin),
             "notifications:open": Notification.objects.create(
                 user=district_admin, kind="test", subject="通知"

@@ -84,3 +84,41 @@ class PersonApplicationFactory(ApplicationFactory):
     position = "经理"
     contact_name = factory.LazyAttribute(lambda o: o.person_name)
     sensitive_consent_at = factory.LazyFunction(timezone.now)
+
+
+def crawl_objects(*, street, user) -> dict[str, int]:
+    """Objects for the no-500 crawl (apps/core/tests/test_no_server_errors.py): one
+    application with a document, and a member with a certificate."""
+    from apps.members.certificates.services import certificate_issue
+    from apps.members.models_applications import ApplicationAttachment, AttachmentSlot
+    from apps.members.services import member_create
+
+    application = ApplicationFactory(street=street)
+    # A document whose file has gone: the download answers 404, not 500.
+    attachment = ApplicationAttachment.objects.create(
+        application=application,
+        slot=AttachmentSlot.LICENCE,
+        file="applications/crawl/missing.pdf",
+        original_name="licence.pdf",
+        content_type="application/pdf",
+        size=1,
+        digest="0" * 64,
+    )
+    member = member_create(
+        actor=user,
+        kind="person",
+        street=street,
+        join_date=timezone.localdate(),
+        person_name="王会员",
+    )
+    certificate_issue(actor=None, member=member)
+    return {
+        "members:application_detail": application.pk,
+        "members:application_review": application.pk,
+        "members:application_return": application.pk,
+        "members:application_reject": application.pk,
+        "members:application_approve": application.pk,
+        "members:application_attachment": attachment.pk,
+        "members:certificate": member.pk,
+        "members:certificate_pdf": member.pk,
+    }
