@@ -208,9 +208,9 @@ def dues_payment_record(
         method=method,
         receipt_number=receipt_number,
         note=note.strip(),
-        recorded_by=actor,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    payment.full_clean()
+    payment.full_clean(exclude=["recorded_by"])
     payment.save()
     DuesCharge.objects.filter(pk=charge.pk).update(paid=F("paid") + amount)
     audit_record(
