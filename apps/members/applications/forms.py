@@ -285,7 +285,9 @@ class PersonApplicationForm(ApplicationForm):
     ]
 
     person_name = forms.CharField(
-        label=_("Personal name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Personal name"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, widget=forms.RadioSelect)
     employer = forms.CharField(label=_("Employer"), max_length=100)
@@ -391,7 +393,10 @@ class ApproveForm(DecisionForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
-        label=_("Remarks"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Remarks"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
