@@ -402,6 +402,7 @@ DEMO_SEEDERS = [
     "apps.insights.demo.seed",
     "apps.insights.report.demo.seed",
     "apps.members.demo.seed",
+    "apps.members.applications.demo.seed",
 ]
 
 # We lock the account, not the IP, as 等保 2.0 requires; see docs/decisions.

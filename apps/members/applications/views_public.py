@@ -199,6 +199,13 @@ def _grant(request, application: Application) -> None:
     request.session[SESSION_ACCESS] = access
 
 
+def _version(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _granted(request, reference: str) -> bool:
     until = (request.session.get(SESSION_ACCESS) or {}).get(reference, 0)
     return until > time.time()
@@ -272,7 +279,7 @@ def status_detail(request, reference: str):
                     try:
                         services.application_resubmit(
                             application=application,
-                            version=int(request.POST.get("version") or 0),
+                            version=_version(request.POST.get("version")),
                             data=form.applicant_data(),
                             attachments=form.attachments,
                         )

@@ -169,3 +169,32 @@ def test_the_status_page_needs_the_lookup(client, application_a):
     assert page.status_code == OK
     # The applicant's page names no reviewer.
     assert "district_admin" not in page.content.decode()
+
+
+def test_junk_on_the_applicants_page_is_no_500(client, application_a):
+    from apps.members.models_applications import ApplicationStatus
+
+    application_a.status = ApplicationStatus.RETURNED
+    application_a.save()
+    client.post(
+        reverse("members:apply_status"),
+        {"reference": application_a.reference, "mobile": application_a.mobile},
+    )
+    url = reverse("members:apply_status_detail", args=[application_a.reference])
+    response = client.post(url, {"version": "abc", "street": "x", "employees": "-1'"})
+    assert response.status_code == BAD_REQUEST
+    response = client.post(
+        url,
+        {
+            "version": "abc",
+            "uscc": application_a.uscc,
+            "org_name": "x",
+            "legal_representative": "x",
+            "industry": application_a.industry_id,
+            "employees": "1",
+            "street": application_a.street_id,
+            "contact_name": "x",
+            "mobile": application_a.mobile,
+        },
+    )
+    assert response.status_code == 409  # an old (or unreadable) version is a conflict
