@@ -232,3 +232,39 @@ def test_district_staff_move_a_member_to_another_street(login, district_admin, m
     member_a.refresh_from_db()
     assert member_a.street == street_b
     assert member_a.join_date == date(2021, 5, 1)
+
+
+def test_chamber_staff_see_nothing_outside_their_chamber_in_other_modules(
+    login, chamber_staff, chamber_a, chamber_b
+):
+    client = login(chamber_staff)
+    # No enterprise, filing or audit pages at all …
+    for name in ["enterprises:list", "filings:campaign_list", "audit:event_list"]:
+        assert client.get(reverse(name)).status_code == FORBIDDEN, name
+    # … and the reference data's chambers are their own.
+    response = client.get(reverse("registry:chamber_list"))
+    assert chamber_a.name in response.content.decode()
+    assert chamber_b.name not in response.content.decode()
+    assert client.get(reverse("registry:chamber_detail", args=[chamber_b.pk])).status_code == 404
+
+
+def test_public_and_chamber_pages_pin_their_queries(
+    client, login, district_admin, chamber_a, street_a, django_assert_max_num_queries
+):
+    for n in range(15):
+        MemberFactory(
+            street=street_a,
+            kind=MemberKind.PERSON,
+            person_name=f"名录{n}",
+            directory_opt_in=True,
+            chambers=[chamber_a],
+        )
+    client.get(reverse("members:directory"))
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("members:directory")).status_code == OK
+    staff = login(district_admin)
+    staff.get(reverse("members:chamber_list"))
+    with django_assert_max_num_queries(12):
+        assert staff.get(reverse("members:chamber_list")).status_code == OK
+    with django_assert_max_num_queries(16):
+        assert staff.get(reverse("members:chamber_members", args=[chamber_a.pk])).status_code == OK
