@@ -397,6 +397,64 @@ def _rollup_deltas(deltas: dict) -> dict:
     return out
 
 
+PG_TYPES = {
+    **dict.fromkeys(("id", "enterprise_id", "street_id", "employees"), "bigint"),
+    **dict.fromkeys(("year", "quarter", "grain"), "smallint"),
+    "enterprises": "integer",
+    "non_public": "boolean",
+    **dict.fromkeys((*FIGURES, "revenue_ytd", "tax_ytd"), "numeric"),
+}
+
+
+def _bound_cursor():
+    """PostgreSQL: a cursor that sends parameters apart from the SQL (server-side binding),
+    in binary: arrays of thousands of values are not quoted into the statement's text."""
+    import psycopg
+
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
+
+
+def _insert(
+    cursor,
+    table: str,
+    columns: Sequence[str],
+    rows: list[tuple],
+    *,
+    constant: tuple[str, str] | None = None,
+    suffix: str = "",
+) -> list[tuple]:
+    """INSERT rows (in `columns` order); `constant`: (column, SQL literal) every row gets;
+    `suffix`: ON CONFLICT … RETURNING …, whose rows are returned. PostgreSQL gets one
+    statement of column arrays (unnest): no SQL text grows with the rows."""
+    names = list(columns) + ([constant[0]] if constant else [])
+    extra = f", {constant[1]}" if constant else ""
+    found: list[tuple] = []
+    if not rows:
+        return found
+    if _postgres():
+        arrays = ", ".join(f"%s::{PG_TYPES.get(c, 'text')}[]" for c in columns)
+        with _bound_cursor() as bound:
+            bound.execute(
+                f"INSERT INTO {table} ({', '.join(names)})"  # noqa: S608
+                f" SELECT u.*{extra} FROM unnest({arrays}) AS u {suffix}",
+                [list(values) for values in zip(*rows, strict=True)],
+            )
+            return bound.fetchall() if "RETURNING" in suffix else found
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + extra + ")"
+    per_statement = max(1, 30000 // len(columns))
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(names)})"  # noqa: S608
+            f" VALUES {', '.join([row_sql] * len(part))} {suffix}",
+            [v for row in part for v in row],
+        )
+        if "RETURNING" in suffix:
+            found.extend(cursor.fetchall())
+    return found
+
+
 def _apply_deltas(
     deltas: dict,
     table: str = SUMMARY,
@@ -413,59 +471,51 @@ def _apply_deltas(
         return 0
     columns = [*key, "enterprises", *FIGURES]
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in ["enterprises", *FIGURES])
-    placeholders = ["%s"] * len(columns)
-    if constant:  # a column every new row gets, the same value: (name, SQL literal)
-        columns.append(constant[0])
-        placeholders.append(constant[1])
-    row_sql = "(" + ", ".join(placeholders) + ")"
-    emptied: list[int] = []
-    per_statement = max(1, 30000 // len(columns)) if not _postgres() else 2000
     with connection.cursor() as cursor:
-        for start in range(0, len(changes), per_statement):
-            part = changes[start : start + per_statement]
-            params = [v for change in part for v in change]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)})"  # noqa: S608
-                f" VALUES {', '.join([row_sql] * len(part))}"
-                f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
-                f" RETURNING id, enterprises",
-                params,
-            )
-            emptied.extend(pk for pk, count in cursor.fetchall() if count <= 0)
-        for start in range(0, len(emptied), CHUNK):
-            where, params = _in("id", emptied[start : start + CHUNK])
+        returned = _insert(
+            cursor,
+            table,
+            columns,
+            changes,
+            constant=constant,
+            suffix=f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+            " RETURNING id, enterprises",
+        )
+        emptied = [pk for pk, count in returned if count <= 0]
+        chunk = 50000 if _postgres() else CHUNK
+        for start in range(0, len(emptied), chunk):
+            where, params = _in("id", emptied[start : start + chunk])
             cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
     return len(changes)
 
 
-def _write_facts(ids: list[int], facts: list[tuple]) -> None:
-    where, params = _in("enterprise_id", ids)
-    row_sql = "(" + ", ".join(["%s"] * len(FACT_COLUMNS)) + ")"
-    per_statement = 30000 // len(FACT_COLUMNS) if not _postgres() else 2000
+def _write_facts(gone: list[tuple], facts: list[tuple]) -> None:
+    """Delete the facts of these (enterprise, year, quarter) and insert the new ones."""
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FACT} WHERE {where}", params)  # noqa: S608
-        for start in range(0, len(facts), per_statement):
-            part = facts[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {FACT} ({', '.join(FACT_COLUMNS)})"  # noqa: S608
-                f" VALUES {', '.join([row_sql] * len(part))}",
-                [v for fact in part for v in fact],
-            )
+        if _postgres() and gone:
+            with _bound_cursor() as bound:
+                bound.execute(
+                    f"DELETE FROM {FACT} WHERE (enterprise_id, year, quarter) IN"  # noqa: S608
+                    " (SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::smallint[]))",
+                    [list(values) for values in zip(*gone, strict=True)],
+                )
+        else:
+            for start in range(0, len(gone), CHUNK):
+                part = gone[start : start + CHUNK]
+                cursor.execute(
+                    f"DELETE FROM {FACT} WHERE (enterprise_id, year, quarter) IN"  # noqa: S608
+                    f" (VALUES {', '.join(['(%s, %s, %s)'] * len(part))})",
+                    [v for key in part for v in key],
+                )
+        _insert(cursor, FACT, FACT_COLUMNS, facts)
 
 
 def _write_keys(ids: list[int], keys: dict[int, tuple]) -> None:
     where, params = _in("enterprise_id", ids)
-    columns = ("enterprise_id", *KEY_COLUMNS)
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
     rows = [(pk, *key) for pk, key in keys.items()]
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {KEYS} WHERE {where}", params)  # noqa: S608
-        if rows:
-            cursor.execute(
-                f"INSERT INTO {KEYS} ({', '.join(columns)})"  # noqa: S608
-                f" VALUES {', '.join([row_sql] * len(rows))}",
-                [v for row in rows for v in row],
-            )
+        _insert(cursor, KEYS, ("enterprise_id", *KEY_COLUMNS), rows)
 
 
 def _refresh_chunk(ids: list[int]) -> int:
@@ -479,19 +529,35 @@ def _refresh_chunk(ids: list[int]) -> int:
         new_by[fact[0]].append(fact)
     deltas: dict = {}
     changed_ids = []
+    gone: list[tuple] = []  # (enterprise, year, quarter) of facts to replace or drop
+    fresh: list[tuple] = []  # facts to insert
+    counted = slice(0, 3 + len(KEY_COLUMNS) + len(FIGURES))  # all but the year to date
     for pk in ids:
         old, new = old_by.get(pk, []), new_by.get(pk, [])
         if old == new:
             continue
         changed_ids.append(pk)
-        for fact in old:
-            _add(deltas, fact, -1)
-        for fact in new:
-            _add(deltas, fact, +1)
+        # Only the quarters whose key or figures changed move the summary.
+        old_q = {f[1:3]: f for f in old}
+        new_q = {f[1:3]: f for f in new}
+        for period in old_q.keys() | new_q.keys():
+            before, after = old_q.get(period), new_q.get(period)
+            if before == after:
+                continue
+            if before is not None:
+                gone.append((pk, *period))
+            if after is not None:
+                fresh.append(after)
+            if before is not None and after is not None and before[counted] == after[counted]:
+                continue  # the year to date only: nothing the summary counts
+            if before is not None:
+                _add(deltas, before, -1)
+            if after is not None:
+                _add(deltas, after, +1)
     _apply_deltas(deltas)
     _apply_deltas(_rollup_deltas(deltas), ROLLUP, ROLLUP_KEY, constant=("hidden", "FALSE"))
-    if changed_ids:
-        _write_facts(changed_ids, [f for pk in changed_ids for f in new_by.get(pk, [])])
+    if gone or fresh:
+        _write_facts(gone, fresh)
     moved = [pk for pk in ids if keys.get(pk) != old_keys.get(pk)]
     if moved:
         _write_keys(moved, {pk: keys[pk] for pk in moved if pk in keys})
