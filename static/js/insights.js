@@ -39,6 +39,8 @@
       option: {
         tooltip: {
           trigger: "axis",
+          // Drawn on the canvas: an HTML tooltip sets style attributes, which the CSP refuses.
+          renderMode: "richText",
           axisPointer: { type: "shadow" },
           valueFormatter: function (v) {
             return formatNumber(v) + " " + unitOf(data, name);
@@ -76,6 +78,7 @@
       option: {
         tooltip: {
           trigger: "axis",
+          renderMode: "richText",
           valueFormatter: function (v) {
             return formatNumber(v) + " " + unitOf(data, name);
           },
@@ -95,8 +98,9 @@
             smooth: true,
             symbolSize: 8,
             cursor: "pointer",
+            // A quarter without any ledger row is a gap, not a zero.
             data: cells.map(function (c) {
-              return c[name];
+              return c.enterprises === 0 ? null : c[name];
             }),
           },
         ],
@@ -141,7 +145,7 @@
           showEmpty(el);
           return;
         }
-        var chart = window.echarts.init(el, null, { renderer: "svg" });
+        var chart = window.echarts.init(el, null, { renderer: "canvas" });
         var entry = { el: el, chart: chart, data: data, cells: [] };
         chart.on("click", function (params) {
           var cell = entry.cells[params.dataIndex];
