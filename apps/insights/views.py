@@ -383,7 +383,7 @@ class ChartDataView(InsightsMixin, View):
         names = list(selectors.HEADLINE_FIGURES)
         title = f"{_('Economic overview')} {data['period']} {data['filter']}"
         if kind == "headline":
-            headers = [_("Indicator"), _("Value"), _("A year earlier"), _("Change (%)")]
+            headers = [_("Indicator"), _("This period"), _("A year earlier"), _("Change (%)")]
             rows = [
                 [
                     labels[name],
