@@ -68,9 +68,40 @@ def _int(value, default=None):
 
 
 def latest_period() -> tuple[int, int] | None:
-    """The latest quarter the summary holds."""
-    row = Summary.objects.order_by("-year", "-quarter").values_list("year", "quarter").first()
-    return tuple(row) if row else None
+    """The latest quarter the summary holds (its district row: one index probe)."""
+    row = (
+        Rollup.objects.filter(grain=0, street_id=0, industry="", size_class="", member="")
+        .order_by("-year", "-quarter")
+        .values_list("year", "quarter")
+        .first()
+    )
+    return (int(row[0]), int(row[1])) if row else None
+
+
+# Reference data read on every request, cached for a few minutes.
+NAMES_CACHE_SECONDS = 300
+
+
+def street_names() -> dict[int, str]:
+    """街乡 id → short name."""
+    found = cache.get("insights:street-names")
+    if found is None:
+        found = dict(Street.objects.values_list("pk", "short_name"))
+        cache.set("insights:street-names", found, NAMES_CACHE_SECONDS)
+    return found
+
+
+def industry_names() -> dict[str, str]:
+    """Section letter or division code → name."""
+    found = cache.get("insights:industry-names")
+    if found is None:
+        found = dict(
+            Industry.objects.filter(
+                level__in=(Industry.Level.SECTION, Industry.Level.DIVISION)
+            ).values_list("code", "name")
+        )
+        cache.set("insights:industry-names", found, NAMES_CACHE_SECONDS)
+    return found
 
 
 def years_available() -> list[int]:
@@ -482,12 +513,10 @@ def headline(user, query: Query) -> Headline:
 
 
 def _labels(by: str, keys) -> dict:
-    keys = [k for k in keys if k not in (None, "")]
     if by == "street":
-        return dict(Street.objects.filter(pk__in=keys).values_list("pk", "short_name"))
+        return street_names()
     if by in ("section", "division"):
-        level = Industry.Level.SECTION if by == "section" else Industry.Level.DIVISION
-        return dict(Industry.objects.filter(level=level, code__in=keys).values_list("code", "name"))
+        return industry_names()
     return {value: str(label) for value, label in SizeClass.choices}
 
 

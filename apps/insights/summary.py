@@ -214,6 +214,11 @@ def rebuild() -> dict[str, int]:
         version = data_version()
         swap: list[str] = []
         with connection.cursor() as cursor:
+            if _postgres():
+                # Sorts and index builds of millions of rows in memory, not on disk; for
+                # this transaction only.
+                cursor.execute("SET LOCAL work_mem = '128MB'")
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(f"DELETE FROM {KEYS}")  # noqa: S608
             cursor.execute(REBUILD_KEYS)
             if _postgres():

@@ -23,7 +23,7 @@ from apps.core import crypto
 from apps.core.exports import build_xlsx, xlsx_response
 from apps.core.scoping import Grade, ScopeKind, scope_of
 from apps.enterprises.models import MemberStatus, SizeClass
-from apps.registry.models import Industry, Street
+from apps.registry.models import Industry
 
 from . import selectors
 from .selectors import Query
@@ -59,7 +59,7 @@ class InsightsMixin(LoginRequiredMixin, PermissionRequiredMixin):
             scope = scope_of(self.request.user)
             if scope.kind == ScopeKind.STREETS and query.street_id not in scope.street_ids:
                 raise Http404
-            if not Street.objects.filter(pk=query.street_id).exists():
+            if query.street_id not in selectors.street_names():
                 raise Http404
         return query
 
@@ -100,14 +100,11 @@ def names_of(query: Query) -> dict[str, str]:
     """Display names of the query's 街乡, section and division."""
     names = {"street": "", "section": "", "division": ""}
     if query.street_id:
-        street = Street.objects.filter(pk=query.street_id).values_list("short_name", flat=True)
-        names["street"] = street.first() or str(query.street_id)
-    codes = [c for c in (query.section, query.division) if c]
-    if codes:
-        found = dict(Industry.objects.filter(code__in=codes).values_list("code", "name"))
-        for key, code in (("section", query.section), ("division", query.division)):
-            if code:
-                names[key] = f"{code} {found.get(code, '')}".strip()
+        names["street"] = selectors.street_names().get(query.street_id, str(query.street_id))
+    found = selectors.industry_names()
+    for key, code in (("section", query.section), ("division", query.division)):
+        if code:
+            names[key] = f"{code} {found.get(code, '')}".strip()
     return names
 
 
