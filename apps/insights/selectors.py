@@ -642,9 +642,7 @@ def top(user, query: Query, metric: str, n: int = 20) -> list[TopRow]:
         .filter(pk__in=[r[0] for r in rows])
         .values_list("pk", "name")
     )
-    streets = dict(
-        Street.objects.filter(pk__in={r[1] for r in rows}).values_list("pk", "short_name")
-    )
+    streets = street_names()
     out = []
     for pk, street_id, section, revenue, tax in rows:
         if pk not in names:  # deleted, or moved out of scope since the last refresh
