@@ -310,7 +310,7 @@ NOTIFY_UNREAD_CACHE_SECONDS = int(os.environ.get("NOTIFY_UNREAD_CACHE_SECONDS", 
 # every write to enterprises or their ledger: modules keeping figures derived from them.
 LEDGER_CHANGE_HOOKS = ["apps.insights.refresh.on_ledger_change"]
 # A refresh of more enterprises than this is done as a full rebuild of the summary.
-INSIGHTS_REFRESH_MAX_ENTERPRISES = int(os.environ.get("INSIGHTS_REFRESH_MAX_ENTERPRISES", "20000"))
+INSIGHTS_REFRESH_MAX_ENTERPRISES = int(os.environ.get("INSIGHTS_REFRESH_MAX_ENTERPRISES", "50000"))
 # The safety net (changes that bypassed the hooks) looks this often, and compares ledger
 # rows written within this many minutes with the summary's facts.
 INSIGHTS_SAFETY_NET_SECONDS = int(os.environ.get("INSIGHTS_SAFETY_NET_SECONDS", "30"))
