@@ -23,8 +23,8 @@ FIGURES = FLOW_FIGURES + STOCK_FIGURES
 
 class Summary(models.Model):
     """汇总数据: the economic ledger pre-aggregated by quarter, 街乡, industry, size class,
-    non-public flag and member status. Rebuilt from the ledger (summary.py); the dashboard,
-    the big screen and the reports read only this table."""
+    non-public flag and member status. Kept from the ledger by summary.py; the dashboard,
+    the big screen and the reports read it through the Rollup built from it."""
 
     year = models.PositiveSmallIntegerField(_("Year"))
     quarter = models.PositiveSmallIntegerField(_("Quarter"))

@@ -1,18 +1,22 @@
 """Keeping the summary in step with the ledger: a full rebuild, and a refresh of the
 enterprises a change touched.
 
-Three tables, written only here (models.py):
+Four tables, written only here (models.py):
 - ``SummarizedEnterprise``: the key (街乡, section, division, size class, non-public,
   member status) each enterprise is counted under;
 - ``Fact``: each ledger row under that key, with year-to-date revenue and tax;
-- ``Summary``: the facts summed by (quarter, key).
+- ``Summary``: the facts summed by (quarter, key);
+- ``Rollup``: the summary added up for every combination of its dimensions the dashboard
+  can ask for, each row with its small-cell suppression flag.
 
-The full rebuild is three INSERT … SELECT statements (the facts with a window function,
-the summary with GROUP BY), the same SQL on PostgreSQL and SQLite. The refresh of a set of
-enterprises reads their old facts and their ledger rows as they are now, adds the
-difference to the summary rows concerned (an upsert that increments) and replaces their
-facts: its cost follows the enterprises touched, not the size of the district, and it
-needs no knowledge of which quarters changed or what the enterprise looked like before.
+The full rebuild is INSERT … SELECT statements (the facts with a window function, the
+summary with GROUP BY, the rollup grain by grain), the same SQL on PostgreSQL and SQLite.
+The refresh of a set of enterprises reads their old facts and their ledger rows as they
+are now, adds the difference of each changed quarter to the summary and rollup rows
+concerned (an upsert that increments) and replaces those facts: its cost follows the
+enterprises touched, not the size of the district, and it needs no knowledge of which
+quarters changed or what the enterprise looked like before. Then the suppression pattern
+of each quarter whose counts moved is computed again (suppression.py).
 
 Refreshes and rebuilds take the lock on the single RefreshState row, so they never
 interleave; readers are not blocked (they see the summary as of the last commit).
