@@ -279,6 +279,14 @@ def endpoints(staff, leader, postgres: bool) -> bool:
 
     met = True
     print()
+    # The floor: a minimal JSON view through the same client and middleware.
+    floor = samples(lambda: staff.get("/healthz"), REPEAT)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine load average: {load}")
+    print(
+        f"request floor, GET /healthz (same client and middleware): "
+        f"{p50(floor) * 1000:.1f}/{p95(floor) * 1000:.1f} ms"
+    )
     print(f"endpoints ({REPEAT} requests each; ms): p50 / p95")
     header = (
         f"{'endpoint':<26} {'staff':>13} {'leader':>13} {'summary SQL':>13} "

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.filings",
     "apps.insights",
     "apps.members",
+    "apps.people",
 ]
 
 MIDDLEWARE = [
@@ -362,6 +363,25 @@ MEMBERS_DUES_REMIND_AFTER_DAYS = int(os.environ.get("MEMBERS_DUES_REMIND_AFTER_D
 # (staff decide; nobody is lapsed automatically).
 MEMBERS_LAPSE_AFTER_DAYS = int(os.environ.get("MEMBERS_LAPSE_AFTER_DAYS", "365"))
 
+# --- People database (apps.people) -------------------------------------------
+# Keys of the personal data (ID numbers, phones: SM4-GCM, and the HMAC-SM3 look-up index),
+# never in the database and never SECRET_KEY. Either a key file (JSON, outside the web root,
+# mode 600) or the two environment variables; without valid keys the platform refuses to
+# start (README "Keys of the people database"; `manage.py rotate_keys` after adding a key).
+PEOPLE_KEY_FILE = os.environ.get("PEOPLE_KEY_FILE", "")
+# "k2:<32 hex>,k1:<32 hex>": every data key still needed, the newest (used to encrypt) first.
+PEOPLE_DATA_KEYS = os.environ.get("PEOPLE_DATA_KEYS", "")
+# "i1:<64 hex>": the key of the look-up index (changing it means `rotate_keys` rebuilds it).
+PEOPLE_INDEX_KEY = os.environ.get("PEOPLE_INDEX_KEY", "")
+# A comprehensive evaluation (综合评价) is valid this many years; the workbench lists those
+# that expire within this many days.
+PEOPLE_EVALUATION_VALID_YEARS = 3
+PEOPLE_EVALUATION_WARN_DAYS = int(os.environ.get("PEOPLE_EVALUATION_WARN_DAYS", "90"))
+# An approved unmasked export can be downloaded once, within this many hours of approval.
+PEOPLE_EXPORT_APPROVAL_HOURS = int(os.environ.get("PEOPLE_EXPORT_APPROVAL_HOURS", "24"))
+# Photos: JPG or PNG checked by content, at most this size.
+PEOPLE_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
 # --- Audit -------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
 
@@ -372,6 +392,7 @@ HOME_TODO_PROVIDERS: list[str] = [
     "apps.filings.todos.filing_todos",
     "apps.members.todos.member_todos",
     "apps.members.applications.todos.application_todos",
+    "apps.people.todos.people_todos",
 ]
 
 LOGGING = {
@@ -403,6 +424,7 @@ DEMO_SEEDERS = [
     "apps.insights.report.demo.seed",
     "apps.members.demo.seed",
     "apps.members.applications.demo.seed",
+    "apps.people.demo.seed",
 ]
 
 # We lock the account, not the IP, as 等保 2.0 requires; see docs/decisions.
