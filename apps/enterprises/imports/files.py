@@ -10,11 +10,11 @@ spreadsheet never has one.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -40,9 +40,6 @@ CHUNK = 1024 * 1024
 XLSX, CSV = "xlsx", "csv"
 
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-# A cell with a formula and no cached value: <c r="B2" ...><f>…</f></c> or with an empty <v/>.
-_CELL = re.compile(rb"<c\b([^>]*)>(.*?)</c>", re.DOTALL)
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
 class UnsafeFile(ValueError):
@@ -127,12 +124,6 @@ def sniff(path: Path) -> str:
     return CSV
 
 
-@dataclass
-class XlsxCheck:
-    # (row, column letters) of cells with a formula but no cached value, in the first sheet.
-    uncached_formulas: list[tuple[int, str]] = field(default_factory=list)
-
-
 def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
     """Path of the workbook's first worksheet, through workbook.xml and its rels."""
     from defusedxml import ElementTree
@@ -156,89 +147,204 @@ def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def check_xlsx(path: Path) -> XlsxCheck:
-    """Refuse zip bombs, entity tricks and non-workbooks; report uncached formulas."""
-    not_workbook = _("This file is not a valid Excel workbook (.xlsx).")
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise UnsafeFile(not_workbook) from None
-    with archive:
+# The first sheet reaches the reader as a series of small workbooks ("slices") of whole
+# rows, each parsed on its own while the rows of the one before are validated. The first
+# slice is small so that validation (and the database) can start early. Every slice
+# carries the workbook's other parts (shared strings above all), parsed again with it:
+# slices are at least PARTS_SHARE times their size, so that costs at most ~1/4 more.
+FIRST_SLICE_BYTES = 1024 * 1024
+SLICE_BYTES = 4 * 1024 * 1024
+PARTS_SHARE = 4
+# A sheet whose <sheetData> does not start within this many bytes is read in one piece.
+PROLOG_BYTES = 4 * 1024 * 1024
+
+_SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
+_ROOT = re.compile(rb"<([A-Za-z_][\w:.-]*)[\s/>]")
+_DIMENSION_TAG = re.compile(rb"<dimension\b[^>]*/>")
+# The row a slice starts with must carry its number, or its slice would count from row 1.
+_NUMBERED_ROW = re.compile(rb"\s*<row\b[^>]*?\sr\s*=\s*[\"']\d")
+# A cell with a formula and no cached value: <c r="B2" ...><f>…</f></c> or with an empty <v/>.
+# (?<!/) keeps an empty self-closed cell <c r="A2"/> from swallowing the cell after it.
+_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<v>(.*?)</v>", re.DOTALL)
+
+
+class SheetSlices:
+    """An xlsx checked for safety, its first sheet given out as small workbooks of whole rows.
+
+    Creating it checks everything but the sheet's content: the declared sizes and ratios,
+    the number of entries, and every other part, unpacked in chunks (zipfile stops at the
+    declared size and checks the CRC) and refused if it carries a DTD. Iterating unpacks
+    the sheet the same way, a chunk at a time, and yields each slice as a stored
+    (uncompressed) zip of the workbook's parts with that slice as its sheet: only bytes
+    that passed the checks reach the reader. Formula cells without a cached value are
+    added to `uncached` ((row, 0-based column)) and `uncached_rows` before the slice
+    holding them is given out. Markup that could hide a row's end (a comment, CDATA) or
+    rows without their number keep the rest of the sheet in one slice.
+    """
+
+    def __init__(self, path: Path):
+        self.not_workbook = _("This file is not a valid Excel workbook (.xlsx).")
+        try:
+            self.archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError):
+            raise UnsafeFile(self.not_workbook) from None
+        self.uncached: set[tuple[int, int]] = set()
+        self.uncached_rows: set[int] = set()
+        try:
+            self._check()
+        except BaseException:
+            self.archive.close()
+            raise
+
+    def _check(self) -> None:
+        archive = self.archive
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
             raise UnsafeFile(_("The workbook has too many internal parts to be a data sheet."))
         names = {info.filename for info in infos}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise UnsafeFile(not_workbook)
+            raise UnsafeFile(self.not_workbook)
         declared = sum(info.file_size for info in infos)
         packed = sum(info.compress_size for info in infos) or 1
-        too_big = _(
+        self.too_big = _(
             "The workbook unpacks to more than %(mb)d MB or is compressed suspiciously "
             "strongly; it is refused. Split the data into smaller files."
         ) % {"mb": max_unpacked_bytes() // (1024 * 1024)}
         if declared > max_unpacked_bytes() or declared / packed > MAX_RATIO:
-            raise UnsafeFile(too_big)
+            raise UnsafeFile(self.too_big)
         for info in infos:
             if info.file_size > RATIO_MIN_ENTRY_BYTES and (
                 info.file_size / max(info.compress_size, 1) > MAX_RATIO
             ):
-                raise UnsafeFile(too_big)
-        sheet_part = _first_sheet_part(archive)
-        if sheet_part is None or sheet_part not in names:
-            raise UnsafeFile(not_workbook)
-        result = XlsxCheck()
+                raise UnsafeFile(self.too_big)
+        self.sheet_part = _first_sheet_part(archive)
+        if self.sheet_part is None or self.sheet_part not in names:
+            raise UnsafeFile(self.not_workbook)
+        # Every other part is checked now; the XML parts the reader needs are kept (not
+        # other sheets, pictures or embedded files).
+        self.parts: list[tuple[str, bytes]] = []
         for info in infos:
-            _stream_entry(archive, info, sheet_part, result, too_big)
-    return result
+            if info.filename == self.sheet_part:
+                self.sheet_info = info
+                continue
+            is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+            data = b"".join(self._unpack(info, is_xml))
+            if is_xml and not info.filename.startswith("xl/worksheets/"):
+                self.parts.append((info.filename, data))
+        self.parts_size = sum(len(data) for _name, data in self.parts)
 
+    def _unpack(self, info, is_xml: bool):
+        """The entry's bytes in chunks, checked: never past the declared size, CRC, no DTD."""
+        tail = b""
+        seen = 0
+        try:
+            with self.archive.open(info) as member:
+                while block := member.read(CHUNK):
+                    seen += len(block)
+                    if seen > info.file_size:
+                        raise UnsafeFile(self.too_big)
+                    if is_xml:
+                        if _DTD.search(tail + block):
+                            raise UnsafeFile(
+                                _(
+                                    "The workbook contains XML declarations (DTD or entities) "
+                                    "that a spreadsheet never needs; it is refused."
+                                )
+                            )
+                        tail = block[-32:]
+                    yield block
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+            if isinstance(error, UnsafeFile):
+                raise
+            raise UnsafeFile(self.not_workbook) from None
 
-def _stream_entry(archive, info, sheet_part, result, too_big) -> None:
-    """Unpack one entry in chunks: zipfile stops at the declared size and checks the CRC."""
-    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
-    is_sheet = info.filename == sheet_part
-    tail = b""
-    seen = 0
-    try:
-        with archive.open(info) as member:
-            while block := member.read(CHUNK):
-                seen += len(block)
-                if seen > info.file_size:
-                    raise UnsafeFile(too_big)
-                if not is_xml:
+    def __iter__(self):
+        try:
+            yield from self._slices()
+        finally:
+            self.archive.close()
+
+    def _slices(self):
+        buffer = bytearray()
+        prefix: bytes | None = None
+        suffix = b""
+        one_piece = False
+        target = FIRST_SLICE_BYTES
+        previous = b""
+        for block in self._unpack(self.sheet_info, True):
+            buffer += block
+            if prefix is None and not one_piece:
+                found = _SHEET_DATA.search(buffer)
+                if found is None:
+                    one_piece = len(buffer) > PROLOG_BYTES
                     continue
-                data = tail + block
-                if _DTD.search(data):
-                    raise UnsafeFile(
-                        _(
-                            "The workbook contains XML declarations (DTD or entities) that a "
-                            "spreadsheet never needs; it is refused."
-                        )
-                    )
-                if is_sheet:
-                    cut = data.rfind(b"</c>")
-                    if b"<f" in data:
-                        scan = data[: cut + 4] if cut >= 0 else b""
-                        _uncached(scan, result)
-                    tail = data[cut + 4 :] if cut >= 0 else data[-65536:]
-                else:
-                    tail = data[-32:]
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
-        if isinstance(error, UnsafeFile):
-            raise
-        raise UnsafeFile(_("This file is not a valid Excel workbook (.xlsx).")) from None
+                head = bytes(buffer[: found.end()])
+                start = head.find(b"?>") + 2 if head.startswith(b"<?") else 0
+                root = _ROOT.search(head, start)
+                one_piece = found.group(1) == b"/" or root is None
+                prefix = _DIMENSION_TAG.sub(b"", head)
+                suffix = b"</sheetData></" + (root.group(1) if root else b"") + b">"
+                del buffer[: found.end()]
+                block = bytes(buffer)
+            if not one_piece:
+                seam = previous + block
+                one_piece = b"<!" in seam or b"<?" in seam
+            previous = block[-1:]
+            while not one_piece and len(buffer) >= target:
+                cut = self._cut(buffer, target)
+                if not cut:
+                    break
+                yield self._workbook(prefix, buffer[:cut], suffix)
+                del buffer[:cut]
+                target = max(SLICE_BYTES, PARTS_SHARE * self.parts_size)
+        yield self._workbook(prefix or b"", buffer, b"")
+
+    @staticmethod
+    def _cut(buffer: bytearray, size: int) -> int:
+        """Where a slice of about `size` bytes can end: after the first row ending past it,
+        if the next row has started and carries its number; else 0 (wait for more)."""
+        end = buffer.find(b"</row>", max(size - len(b"</row>"), 0))
+        if end < 0:
+            return 0
+        cut = end + len(b"</row>")
+        return cut if _NUMBERED_ROW.match(buffer, cut) else 0
+
+    def _workbook(self, prefix: bytes, rows, suffix: bytes) -> io.BytesIO:
+        if b"<f" in rows:
+            self._note_uncached(rows)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+            for name, data in self.parts:
+                archive.writestr(name, data)
+            archive.writestr(self.sheet_part, b"".join((prefix, rows, suffix)))
+        out.seek(0)
+        return out
+
+    def _note_uncached(self, rows) -> None:
+        for match in _CELL.finditer(rows):
+            inner = match.group(2)
+            if b"<f" not in inner:
+                continue
+            value = _VALUE.search(inner)
+            if (value is None or value.group(1) == b"") and b"<is>" not in inner:
+                ref = _REF.search(match.group(1))
+                if ref:
+                    row = int(ref.group(2))
+                    self.uncached.add((row, column_index(ref.group(1).decode())))
+                    self.uncached_rows.add(row)
+
+    def close(self) -> None:
+        self.archive.close()
 
 
-def _uncached(scan: bytes, result: XlsxCheck) -> None:
-    for match in _CELL.finditer(scan):
-        inner = match.group(2)
-        if b"<f" not in inner:
-            continue
-        value = re.search(rb"<v>(.*?)</v>", inner, re.DOTALL)
-        inline = b"<is>" in inner
-        if (value is None or value.group(1) == b"") and not inline:
-            ref = _REF.search(match.group(1))
-            if ref:
-                result.uncached_formulas.append((int(ref.group(2)), ref.group(1).decode()))
+def column_index(letters: str) -> int:
+    """0-based position of a column: A → 0, AA → 26."""
+    number = 0
+    for char in letters:
+        number = number * 26 + (ord(char) - 64)
+    return number - 1
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]*\d*:?[A-Z]*(\d+)"')

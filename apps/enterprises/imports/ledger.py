@@ -23,6 +23,7 @@ from stdnum.cn import uscc as uscc_std
 from ..models import Enterprise, LedgerSource
 from . import normalise
 from .normalise import CellError
+from .readers import blank as _blank
 from .spec import LEDGER, UNCACHED_FORMULA
 from .staging import Stage, distinct, execute, executemany, fetch, is_postgres
 
@@ -102,14 +103,19 @@ def _money(raw):
 class LedgerValidator:
     """Check rows and stream the clean ones into the staging table."""
 
-    def __init__(self, *, user, sink, table):
+    def __init__(self, *, user, sink, table, writer: LiveWriter | None = None):
         self.user = user
         self.sink = sink
         self.table = table
+        # With a writer (an apply on PostgreSQL), clean blocks go into the ledger as the
+        # file is read, inside the caller's transaction, for as long as no row is bad.
+        self.writer = writer
         self.codes = uscc_lookup(user)
         self.district = user.data_scope.kind == "district"
         self.this_year = timezone.localdate().year
         self.rows = 0
+        self.staged = 0
+        self.any_cumulative = False
         self._unknown: dict[str, str] = {}
 
     def _unknown_code(self, code: str) -> str:
@@ -150,7 +156,7 @@ class LedgerValidator:
         year_text = str(year_max)
         fast_money = _FAST_MONEY.fullmatch
         cum_value, single_value = _cum_value(True), _cum_value(False)
-        uncached_rows = {number for number, _position in self.table.uncached}
+        uncached_rows = self.table.uncached_rows  # grows as the file is read
         check_row = self._check_row
         blank = (None,) * len(FIGURES)
         keys: set[int] = set()
@@ -158,95 +164,121 @@ class LedgerValidator:
         staged_rows = 0
         any_cumulative = False
         STAGE.create()
+        header_row = self.table.header_row
+        between = None
+        if progress is not None:
+
+            def between(last_rownum: int) -> None:
+                progress(last_rownum - header_row)
+
+        statements = absorb = None
+        if self.writer is not None:
+            STAGE.index("rownum")
+            writer, sink = self.writer, self.sink
+
+            def statements(first: int, last: int) -> list:
+                # Once a row is bad or repeated the import will be rolled back: stop writing.
+                if sink.count or len(keys) < feed.count:
+                    return []
+                return writer.block(first, last)
+
+            absorb = writer.absorb
         count = 0
-        with STAGE.writer() as stage_add:
-            for number, row in self.table.rows:
-                count += 1
-                if progress is not None and count % 20000 == 0:
-                    progress(count)
-                try:
-                    if number in uncached_rows:
-                        raise _Careful
-                    # KeyError for anything but a code exactly as stored (and in scope).
-                    ent_id = codes[row[p_uscc]]
-                    raw = row[p_year]
-                    if raw.__class__ is float:
-                        if not (raw.is_integer() and 1990 <= raw <= year_max):
+        with STAGE.feed(statements=statements, absorb=absorb, between=between) as feed:
+            stage_add = feed.rows.append
+            for first, rows in self.table.blocks:
+                count += len(rows)
+                for number, row in enumerate(rows, first):
+                    try:
+                        if number in uncached_rows:
                             raise _Careful
-                        year = int(raw)
-                    elif (
-                        raw.__class__ is str
-                        and len(raw) == 4
-                        and raw.isascii()
-                        and raw.isdigit()
-                        and "1990" <= raw <= year_text
-                    ):
-                        year = int(raw)
-                    else:
-                        raise _Careful
-                    raw = row[p_quarter]
-                    if raw.__class__ not in _STR_OR_FLOAT:
-                        raise _Careful
-                    quarter = FAST_QUARTERS[raw]
-                    cum = single_value
-                    if p_basis is not None:
-                        raw = row[p_basis]
-                        if raw == "累计":
-                            cum = cum_value
-                        elif not (raw == "单季" or raw == "" or raw is None):
+                        # KeyError for anything but a code exactly as stored (and in scope).
+                        ent_id = codes[row[p_uscc]]
+                        raw = row[p_year]
+                        if raw.__class__ is float:
+                            if not (raw.is_integer() and 1990 <= raw <= year_max):
+                                raise _Careful
+                            year = int(raw)
+                        elif (
+                            raw.__class__ is str
+                            and len(raw) == 4
+                            and raw.isascii()
+                            and raw.isdigit()
+                            and "1990" <= raw <= year_text
+                        ):
+                            year = int(raw)
+                        else:
                             raise _Careful
-                    values = list(blank)
-                    for slot, position, employees in slots:
-                        raw = row[position]
-                        kind = raw.__class__
-                        if kind is str:
-                            if raw == "":
-                                continue
-                            if employees:
-                                if raw.isdigit() and raw.isascii() and len(raw) < 8:
+                        raw = row[p_quarter]
+                        if raw.__class__ not in _STR_OR_FLOAT:
+                            raise _Careful
+                        quarter = FAST_QUARTERS[raw]
+                        cum = single_value
+                        if p_basis is not None:
+                            raw = row[p_basis]
+                            if raw == "累计":
+                                cum = cum_value
+                            elif not (raw == "单季" or raw == "" or raw is None):
+                                raise _Careful
+                        values = list(blank)
+                        for slot, position, employees in slots:
+                            raw = row[position]
+                            kind = raw.__class__
+                            if kind is str:
+                                if raw == "":
+                                    continue
+                                if employees:
+                                    if raw.isdigit() and raw.isascii() and len(raw) < 8:
+                                        values[slot] = raw
+                                        continue
+                                elif fast_money(raw):
                                     values[slot] = raw
                                     continue
-                            elif fast_money(raw):
-                                values[slot] = raw
-                                continue
-                        elif kind is float:
-                            if employees:
-                                if raw.is_integer() and 0 <= raw <= EMPLOYEES_MAX:
-                                    values[slot] = int(raw)
+                            elif kind is float:
+                                if employees:
+                                    if raw.is_integer() and 0 <= raw <= EMPLOYEES_MAX:
+                                        values[slot] = int(raw)
+                                        continue
+                                # At most 2 decimals (x equals the float nearest to k/100):
+                                # its shortest text, which the staging writer uses, is exact.
+                                elif -1e13 < raw < 1e13 and round(raw * 100) / 100 == raw:
+                                    values[slot] = raw
                                     continue
-                            # At most 2 decimals (x equals the float nearest to k/100):
-                            # its shortest text, which the staging writer uses, is exact.
-                            elif -1e13 < raw < 1e13 and round(raw * 100) / 100 == raw:
-                                values[slot] = raw
+                            elif raw is None:
                                 continue
-                        elif raw is None:
+                            raise _Careful
+                    except (_Careful, KeyError, IndexError, TypeError):
+                        if _blank(row):  # a blank row is no row
+                            count -= 1
                             continue
-                        raise _Careful
-                except (_Careful, KeyError, IndexError, TypeError):
-                    staged = check_row(number, row)
-                    if staged is not None:
-                        stage_add(staged)
-                        keys_add(staged[1] * 10000 + staged[2] * 4 + staged[3])
-                        staged_rows += 1
-                        any_cumulative = any_cumulative or staged[4] == cum_value
-                    continue
-                stage_add((number, ent_id, year, quarter, cum, *values))
-                # One int per row (year * 4 + quarter < 10,000): fewer keys than rows
-                # means a quarter is repeated; the SQL in _duplicates then names the rows.
-                keys_add(ent_id * 10000 + year * 4 + quarter)
-                staged_rows += 1
-                if cum is cum_value:
-                    any_cumulative = True
+                        staged = check_row(number, row)
+                        if staged is not None:
+                            keys_add(staged[1] * 10000 + staged[2] * 4 + staged[3])
+                            stage_add(staged)
+                            staged_rows += 1
+                            any_cumulative = any_cumulative or staged[4] == cum_value
+                        continue
+                    # One int per row (year * 4 + quarter < 10,000): fewer keys than rows
+                    # means a quarter is repeated; the SQL in _duplicates then names the rows.
+                    keys_add(ent_id * 10000 + year * 4 + quarter)
+                    stage_add((number, ent_id, year, quarter, cum, *values))
+                    staged_rows += 1
+                    if cum is cum_value:
+                        any_cumulative = True
+                feed.end_block()
         self.rows = count
+        self.staged = staged_rows
         if progress is not None:
             progress(count)
         if len(keys) < staged_rows:
             self._duplicates()
-        del keys
+        keys.clear()
+        self.any_cumulative = any_cumulative
         if any_cumulative:
             STAGE.index("ent_id", "year", "quarter")
             self._cumulative()
-        STAGE.analyze()
+        if self.writer is None or any_cumulative:
+            STAGE.analyze()  # statistics for the joins to come
         return count
 
     def _check_row(self, number: int, row: list) -> tuple | None:
@@ -493,51 +525,112 @@ def lock() -> None:
         execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def upsert(*, actor, new: int, changed: int, unchanged: int) -> list[int]:
-    """Insert new quarters and update changed ones; unchanged rows are not touched.
+def _upsert_sql(where: str, *, stored: bool = True) -> str:
+    """PostgreSQL: the staged rows matching `where` into the ledger; answers (inserted,
+    rows, enterprise ids) for the rows inserted and for those changed.
 
-    On PostgreSQL, under lock() and with counts() taken under it: an UPDATE … FROM of
-    the changed rows and an INSERT of the new ones, in key order (a plain INSERT is
-    cheaper than INSERT … ON CONFLICT, which tries every row as a speculative insert).
-    Returns the ids of the enterprises that had a row inserted or changed (RETURNING),
-    for the size-class refresh.
+    A stored quarter is updated only where a figure given in the file differs (an
+    empty cell never erases one); an unchanged row is not written. ON CONFLICT finds
+    the stored row through the unique index whatever the planner thinks of tables
+    that grow inside the import's transaction. A row this statement inserted has no
+    xmax; an updated one carries the row lock that ON CONFLICT took before updating.
+    With stored=False (no stored row can have these keys) it is a plain INSERT, which
+    skips ON CONFLICT's speculative insertion.
     """
     cols = ", ".join(FIGURES)
-    params = [LedgerSource.IMPORT.value, getattr(actor, "pk", None), timezone.now()]
+    sets = ", ".join(f"{f} = COALESCE(excluded.{f}, l.{f})" for f in FIGURES)
+    upsert = (
+        f" ON CONFLICT (enterprise_id, year, quarter) DO UPDATE SET {sets},"
+        f" source = excluded.source, updated_by_id = excluded.updated_by_id,"
+        f" updated_at = excluded.updated_at WHERE {_differs('excluded.', 'l.')}"
+        f" RETURNING enterprise_id, xmax = 0 AS inserted)"
+    )
+    return (
+        f"WITH done AS (INSERT INTO {TABLE} AS l (enterprise_id, year, quarter, {cols},"  # noqa: S608
+        f" source, updated_by_id, updated_at) SELECT s.ent_id, s.year, s.quarter,"
+        f" {', '.join('s.' + f for f in FIGURES)}, %s, %s, %s FROM {STAGE.name} s"
+        f" WHERE {where}"
+        f"{upsert if stored else ' RETURNING enterprise_id, true AS inserted)'}"
+        f" SELECT inserted, COUNT(*), array_agg(DISTINCT enterprise_id) FROM done GROUP BY inserted"
+    )
+
+
+def stored_periods() -> set[int]:
+    """year * 4 + quarter of the periods the ledger holds, by a skip scan of its period index."""
+    rows = fetch(
+        f"WITH RECURSIVE p (year, quarter) AS ((SELECT year, quarter FROM {TABLE}"  # noqa: S608
+        f" ORDER BY year, quarter LIMIT 1) UNION ALL SELECT n.year, n.quarter FROM p,"
+        f" LATERAL (SELECT year, quarter FROM {TABLE} l WHERE (l.year, l.quarter) >"
+        f" (p.year, p.quarter) ORDER BY year, quarter LIMIT 1) n) SELECT year, quarter FROM p"
+    )
+    return {year * 4 + quarter for year, quarter in rows}
+
+
+class LiveWriter:
+    """Writes an apply's staged rows into the ledger block by block (PostgreSQL).
+
+    Single-quarter rows go in with their block while the file is still being read;
+    累计 rows wait for their conversion and go in with finish(). The counts and the
+    enterprises touched add up from what the statements answer.
+    """
+
+    def __init__(self, *, actor):
+        self.params = [LedgerSource.IMPORT.value, getattr(actor, "pk", None), timezone.now()]
+        self.new = self.changed = 0
+        self.touched: set[int] = set()
+        self.stored: list[int] = []
+        in_block = "s.rownum BETWEEN %s AND %s AND NOT s.cum"
+        period = "s.year * 4 + s.quarter = ANY(%s)"
+        self._upsert = _upsert_sql(f"{in_block} AND {period}")
+        self._insert = _upsert_sql(f"{in_block} AND NOT {period}", stored=False)
+        self._insert_all = _upsert_sql(in_block, stored=False)
+
+    def begin(self) -> None:
+        """At the start of the apply's transaction: hold off other ledger writers, note
+        the periods stored (rows of any other period are new: a plain INSERT), and check
+        foreign keys statement by statement (on the server, while Python reads on)
+        rather than all at the commit."""
+        lock()
+        self.stored = sorted(stored_periods())
+        execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    def block(self, first: int, last: int) -> list[tuple[str, list]]:
+        params = [*self.params, first, last]
+        if not self.stored:
+            return [(self._insert_all, params)]
+        return [
+            (self._upsert, [*params, self.stored]),
+            (self._insert, [*params, self.stored]),
+        ]
+
+    def absorb(self, results: list[list[tuple]]) -> None:
+        for rows in results:
+            for inserted, count, ids in rows:
+                if inserted:
+                    self.new += count
+                else:
+                    self.changed += count
+                self.touched.update(ids)
+
+    def finish(self, *, cumulative: bool) -> None:
+        """The 累计 rows, once converted; then constraints are deferred again."""
+        if cumulative:
+            self.absorb([fetch(_upsert_sql(f"s.cum = {_true()}"), self.params)])
+        execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def upsert(*, actor) -> list[int]:
+    """Insert new quarters and update changed ones (after lock() and counts()); unchanged
+    rows are not touched. Returns the ids of the enterprises that had a row inserted or
+    changed, for the size-class refresh."""
     if not is_postgres():
-        return _upsert_sqlite(cols, params)
-    touched: set[int] = set()
-    if changed:
-        sets = ", ".join(f"{f} = COALESCE(s.{f}, l.{f})" for f in FIGURES)
-        touched.update(
-            r[0]
-            for r in fetch(
-                f"WITH up AS (UPDATE {TABLE} l SET {sets}, source = %s, updated_by_id = %s,"  # noqa: S608
-                f" updated_at = %s FROM {STAGE.name} s WHERE l.enterprise_id = s.ent_id"
-                f" AND l.year = s.year AND l.quarter = s.quarter AND ({_differs('s.', 'l.')})"
-                f" RETURNING l.enterprise_id) SELECT DISTINCT enterprise_id FROM up",
-                params,
-            )
+        return _upsert_sqlite(
+            ", ".join(FIGURES),
+            [LedgerSource.IMPORT.value, getattr(actor, "pk", None), timezone.now()],
         )
-    if new:
-        only_new = ""
-        if changed or unchanged:
-            only_new = (
-                f" WHERE NOT EXISTS (SELECT 1 FROM {TABLE} l WHERE l.enterprise_id = s.ent_id"  # noqa: S608
-                f" AND l.year = s.year AND l.quarter = s.quarter)"
-            )
-        touched.update(
-            r[0]
-            for r in fetch(
-                f"WITH ins AS (INSERT INTO {TABLE} (enterprise_id, year, quarter, {cols},"  # noqa: S608
-                f" source, updated_by_id, updated_at) SELECT s.ent_id, s.year, s.quarter,"
-                f" {', '.join('s.' + f for f in FIGURES)}, %s, %s, %s FROM {STAGE.name} s"
-                f"{only_new} ORDER BY s.ent_id, s.year, s.quarter RETURNING enterprise_id)"
-                f" SELECT DISTINCT enterprise_id FROM ins",
-                params,
-            )
-        )
-    return sorted(touched)
+    writer = LiveWriter(actor=actor)
+    writer.absorb([fetch(_upsert_sql("true"), writer.params)])
+    return sorted(writer.touched)
 
 
 def _upsert_sqlite(cols: str, params: list) -> list[int]:

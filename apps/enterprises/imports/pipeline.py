@@ -11,6 +11,7 @@ transaction commits (sizes.refresh_after_commit), not inside it.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .files import UnsafeFile, sniff
 from .readers import HeaderError, open_table
 from .report import ErrorSink, RowError
 from .spec import LAYOUTS
+from .staging import is_postgres
 
 
 @dataclass
@@ -59,17 +61,35 @@ def run(
     on_applying=None,
 ) -> Outcome:
     outcome = Outcome()
-    validator_class = roster.RosterValidator if kind == "roster" else ledger.LedgerValidator
     stage = roster.STAGE if kind == "roster" else ledger.STAGE
+    # A ledger apply on PostgreSQL writes while it reads (ledger.LiveWriter), so the whole
+    # run is its transaction; elsewhere validation comes first and _apply() writes after.
+    live = apply and kind == "ledger" and is_postgres()
     try:
         file_kind = sniff(path)
-        table = open_table(path, file_kind, LAYOUTS[kind])
-        validator = validator_class(user=user, sink=sink, table=table)
-        clock = time.perf_counter()
-        outcome.rows = validator.run(progress)
-        outcome.timings["validate_and_stage"] = time.perf_counter() - clock
-        if sink.count == 0:
-            if apply:
+        with transaction.atomic() if live else nullcontext():
+            writer = None
+            if live:
+                if on_applying is not None:
+                    on_applying()
+                writer = ledger.LiveWriter(actor=user)
+                writer.begin()
+            table = open_table(path, file_kind, LAYOUTS[kind])
+            if kind == "roster":
+                validator = roster.RosterValidator(user=user, sink=sink, table=table)
+            else:
+                validator = ledger.LedgerValidator(user=user, sink=sink, table=table, writer=writer)
+            clock = time.perf_counter()
+            outcome.rows = validator.run(progress)
+            outcome.timings["validate_and_stage" if writer is None else "validate_and_write"] = (
+                time.perf_counter() - clock
+            )
+            if sink.count:
+                if live:
+                    transaction.set_rollback(True)
+            elif live:
+                _finish_live(writer, validator, user, name, digest, job, outcome)
+            elif apply:
                 if on_applying is not None:
                     on_applying()
                 _apply(kind, user, name, digest, job, outcome)
@@ -81,6 +101,10 @@ def run(
                     new, changed, unchanged = ledger.counts()
                 outcome.new, outcome.changed, outcome.unchanged = new, changed, unchanged
                 outcome.timings["counts"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+        if live and outcome.applied:
+            # The foreign keys were checked as the blocks went in: the commit is the WAL flush.
+            outcome.timings["commit"] = time.perf_counter() - clock
     except UnsafeFile as error:
         sink.add(0, "", "", str(error))
     except HeaderError as error:
@@ -94,6 +118,28 @@ def run(
     return outcome
 
 
+def _finish_live(writer, validator, user, name, digest, job, outcome: Outcome) -> None:
+    """The 累计 rows, the counts, the audit event and the refreshes after the commit."""
+    clock = time.perf_counter()
+    writer.finish(cumulative=validator.any_cumulative)
+    new, changed = writer.new, writer.changed
+    unchanged = validator.staged - new - changed
+    touched = sorted(writer.touched)
+    applying.audit_import(
+        actor=user,
+        kind="ledger",
+        name=name or "",
+        digest=digest,
+        counts=(new, changed, unchanged),
+        job=job,
+    )
+    outcome.size_refresh_queued = sizes.refresh_after_commit(touched)
+    hooks.ledger_changed(touched)  # the insights summary, after the commit
+    outcome.timings["finish"] = time.perf_counter() - clock
+    outcome.new, outcome.changed, outcome.unchanged = new, changed, unchanged
+    outcome.applied = True
+
+
 def _apply(kind, user, name, digest, job, outcome: Outcome) -> None:
     """Write everything in one transaction; the counts are taken inside it."""
     clock = time.perf_counter()
@@ -105,7 +151,7 @@ def _apply(kind, user, name, digest, job, outcome: Outcome) -> None:
             new, changed, unchanged = ledger.counts()
             outcome.timings["counts"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            touched = ledger.upsert(actor=user, new=new, changed=changed, unchanged=unchanged)
+            touched = ledger.upsert(actor=user)
         outcome.timings["upsert"] = time.perf_counter() - clock
         applying.audit_import(
             actor=user,

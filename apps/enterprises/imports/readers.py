@@ -6,9 +6,11 @@ columns) above it is fine; a header split over two rows by merged cells (a group
 title above, the column names below) is read by taking each column's name from
 the lower row or, where that cell is empty, from the row above.
 
-xlsx: calamine returns the values Excel cached for formulas and never evaluates
-anything; cells with a formula but no cached value are listed by
-files.check_xlsx and reported as row errors by the validators.
+xlsx: the file is checked and its first sheet cut into slices of whole rows by
+files.SheetSlices; calamine parses each slice (in a worker thread, while the rows
+before it are validated), returns the values Excel cached for formulas and never
+evaluates anything; cells with a formula but no cached value are noted by
+SheetSlices and reported as row errors by the validators.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import files
@@ -27,6 +32,9 @@ from .spec import Column, HeaderMap, header_index, header_key, map_headers
 
 HEADER_SEARCH_ROWS = 30
 SNIFF_BYTES = 1024 * 1024
+# Parsed xlsx slices waiting for the validator (each at most a few MB of rows).
+SLICES_AHEAD = 2
+CSV_BLOCK_ROWS = 10_000
 
 
 class HeaderError(ValueError):
@@ -37,13 +45,27 @@ class HeaderError(ValueError):
         self.problems = problems
 
 
+# (number of the first row, rows): consecutive rows, blank ones included.
+Block = tuple[int, list[list]]
+
+
 @dataclass
 class Table:
     header: HeaderMap
     header_row: int
-    rows: Iterator[tuple[int, list]]
-    uncached: set[tuple[int, int]] = field(default_factory=set)  # (row, position)
+    # The rows under the header, a block at a time; read them once, by blocks or by rows.
+    blocks: Iterator[Block]
+    # Formula cells without a cached value: (row, position) and their rows.
+    uncached: set[tuple[int, int]] = field(default_factory=set)
+    uncached_rows: set[int] = field(default_factory=set)
     encoding: str = ""
+
+    @property
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(number, row) for every row holding at least one value."""
+        return _nonblank(
+            (number, row) for first, rows in self.blocks for number, row in enumerate(rows, first)
+        )
 
 
 def detect_encoding(path: Path) -> str:
@@ -67,45 +89,92 @@ def detect_encoding(path: Path) -> str:
         ) from None
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list]]:
+def _csv_blocks(path: Path, encoding: str) -> Iterator[Block]:
     with path.open(encoding=encoding, newline="", errors="strict") as handle:
         first = handle.readline()
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
         handle.seek(0)
         reader = csv.reader(handle, delimiter=delimiter)
+        number = 1
         try:
-            for number, row in enumerate(reader, start=1):
-                yield number, row
+            while rows := list(itertools.islice(reader, CSV_BLOCK_ROWS)):
+                yield number, rows
+                number += len(rows)
         except UnicodeDecodeError:
             raise files.UnsafeFile(
                 _(
                     "The CSV file's text encoding changes part-way (near row %(row)d). "
                     "Save it as UTF-8 or GBK."
                 )
-                % {"row": number + 1}
+                % {"row": reader.line_num + 1}
             ) from None
         except csv.Error:
             raise files.UnsafeFile(
-                _("The CSV file cannot be read near row %(row)d.") % {"row": number + 1}
+                _("The CSV file cannot be read near row %(row)d.") % {"row": reader.line_num}
             ) from None
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
+def _xlsx_blocks(slices: files.SheetSlices) -> Iterator[Block]:
+    """The sheet's rows by slices, each parsed by calamine in a worker thread.
+
+    calamine releases the GIL while it parses, so the next slice is parsed while the
+    rows of this one are validated; at most SLICES_AHEAD parsed slices wait in memory.
+    Row numbers come from the sheet (calamine counts from its first used cell) and
+    each row is padded to start at column A.
+    """
+    language = translation.get_language()
+    ready: queue.Queue = queue.Queue(maxsize=SLICES_AHEAD)
+    stop = threading.Event()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        translation.activate(language)  # for the messages of UnsafeFile
+        try:
+            for workbook in slices:
+                if not hand_over(_parse_slice(workbook, slices.not_workbook)):
+                    return
+            hand_over(None)
+        except BaseException as error:  # re-raised in the reading thread
+            hand_over(error)
+        finally:
+            slices.close()
+            translation.deactivate()
+
+    worker = threading.Thread(target=work, name="xlsx-slices", daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            first_row, first_col, rows = item
+            if first_col:
+                pad = [None] * first_col
+                rows = [pad + row for row in rows]
+            yield first_row, rows
+    finally:
+        stop.set()
+        worker.join()
+
+
+def _parse_slice(workbook, not_workbook: str) -> tuple[int, int, list]:
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
-        # iter_rows counts rows from the top of the sheet (row 1), columns from the first used.
-        rows = sheet.iter_rows()
+        sheet = CalamineWorkbook.from_filelike(workbook).get_sheet_by_index(0)
     except Exception:
-        raise files.UnsafeFile(_("This file is not a valid Excel workbook (.xlsx).")) from None
-    start_col = sheet.start[1] if sheet.start else 0
-    if not start_col:
-        # The common case numbers the rows without a Python frame per row.
-        return enumerate(rows, start=1)
-    pad = [None] * start_col
-    return ((number, pad + list(row)) for number, row in enumerate(rows, start=1))
+        raise files.UnsafeFile(not_workbook) from None
+    if sheet.start is None:
+        return 1, 0, []
+    first_row, first_col = sheet.start
+    return first_row + 1, first_col, sheet.to_python()
 
 
 def _nonblank(rows) -> Iterator[tuple[int, list]]:
@@ -118,26 +187,34 @@ def _nonblank(rows) -> Iterator[tuple[int, list]]:
             break
 
 
-def _blank(row: list) -> bool:
+def blank(row: list) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
 
 
 def open_table(path: Path, kind: str, columns: tuple[Column, ...]) -> Table:
     """Find the header and return the rows under it. UnsafeFile or HeaderError if unusable."""
     uncached: set[tuple[int, int]] = set()
+    uncached_rows: set[int] = set()
     encoding = ""
     if kind == files.XLSX:
-        check = files.check_xlsx(path)
-        rows = _xlsx_rows(path)
-        for row_number, letters in check.uncached_formulas:
-            uncached.add((row_number, _column_index(letters)))
+        slices = files.SheetSlices(path)
+        # Filled by the worker as it reads, before the rows concerned are handed out.
+        uncached, uncached_rows = slices.uncached, slices.uncached_rows
+        blocks = _xlsx_blocks(slices)
     else:
         encoding = detect_encoding(path)
-        rows = _csv_rows(path, encoding)
+        blocks = _csv_blocks(path, encoding)
 
     index = header_index(columns)
-    head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
-    if all(_blank(row) for _n, row in head):
+    head: list[tuple[int, list]] = []
+    rest: Block | None = None
+    for first, rows in blocks:
+        wanted = HEADER_SEARCH_ROWS - len(head)
+        head.extend(enumerate(rows[:wanted], first))
+        if len(rows) > wanted:
+            rest = (first + wanted, rows[wanted:])
+            break
+    if all(blank(row) for _n, row in head):
         raise files.UnsafeFile(_("The file holds no rows."))
     best, best_score, best_cells = None, 0, []
     for position, (_n, row) in enumerate(head):
@@ -161,8 +238,10 @@ def open_table(path: Path, kind: str, columns: tuple[Column, ...]) -> Table:
     if problems:
         raise HeaderError(problems)
     header_row = head[best][0]
-    body = _nonblank(itertools.chain(head[best + 1 :], rows))
-    return Table(header, header_row, body, uncached, encoding)
+    body = itertools.chain(
+        ((number, [row]) for number, row in head[best + 1 :]), [rest] if rest else [], blocks
+    )
+    return Table(header, header_row, body, uncached, uncached_rows, encoding)
 
 
 def _combined(cells: list, above, index) -> list:
@@ -174,13 +253,6 @@ def _combined(cells: list, above, index) -> list:
             if not header_key(cells[position]):
                 cells[position] = cell
     return cells
-
-
-def _column_index(letters: str) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + (ord(char) - 64)
-    return number - 1
 
 
 def column_letter(position: int) -> str:
@@ -203,4 +275,4 @@ def count_rows(path: Path, kind: str) -> int:
     return lines
 
 
-__all__ = ["HeaderError", "Table", "column_letter", "count_rows", "open_table"]
+__all__ = ["HeaderError", "Table", "blank", "column_letter", "count_rows", "open_table"]

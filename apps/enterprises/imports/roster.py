@@ -120,11 +120,17 @@ class RosterValidator:
         reported_first: set[int] = set()
         STAGE.create()
         count = 0
-        with STAGE.writer() as stage_add:
+        # Progress is reported between blocks, when the staging COPY leaves the connection free.
+        between = None
+        if progress is not None:
+
+            def between(_last_rownum: int) -> None:
+                progress(count)
+
+        with STAGE.feed(between=between) as feed:
+            stage_add = feed.add
             for number, row in self.table.rows:
                 count += 1
-                if progress is not None and count % 5000 == 0:
-                    progress(count)
                 values = {}
                 ok = True
                 for key, position in pos.items():

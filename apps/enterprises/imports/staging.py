@@ -8,11 +8,16 @@ and is dropped at the end either way.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack, suppress
 
 from django.db import connection
 
 SQLITE_CHUNK = 5000
+# Rows per block on PostgreSQL: small enough that the server starts early and the last
+# block's statements are a short wait; large enough that per-statement costs don't count.
+BLOCK_ROWS = 10_000
+MIN_BLOCK_ROWS = 2_000
 
 
 def is_postgres() -> bool:
@@ -58,33 +63,126 @@ class Stage:
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {self.name}")
 
-    @contextmanager
-    def writer(self):
-        """Yield add(row_tuple). Values: None, int, float, str or Decimal."""
+    def feed(self, **options) -> Feed:
+        return Feed(self, **options)
+
+
+class Feed:
+    """Rows into a staging table, a block at a time; `add(row)` takes a tuple of values.
+
+    At the end of each block, `between(last_rownum)` may run (a progress update: the
+    connection is free then; a COPY in progress holds it), then the block goes in (COPY
+    on PostgreSQL, executemany on SQLite), then `statements(first_rownum, last_rownum)`
+    gives the statements to run on that block, if any. On PostgreSQL they are sent in
+    pipeline mode and run on the server while Python prepares the next block; their
+    results (a list of rows per statement) go to `absorb` once that block is ready, or
+    at close. A failure on the server is raised there, inside the caller's transaction.
+    """
+
+    def __init__(
+        self,
+        stage: Stage,
+        *,
+        block_rows: int = BLOCK_ROWS,
+        statements: Callable[[int, int], list[tuple[str, list]]] | None = None,
+        absorb: Callable[[list[list[tuple]]], None] | None = None,
+        between: Callable[[int], None] | None = None,
+    ):
+        self.stage = stage
+        self.block_rows = block_rows if is_postgres() else min(block_rows, SQLITE_CHUNK)
+        self.statements = statements
+        self.absorb = absorb
+        self.between = between
+        self.count = 0  # rows written so far
+        # Rows waiting for the end of their block; a hot loop may append to it directly
+        # and call end_block() where its own blocks end.
+        self.rows: list[tuple] = []
+        self._sending: ExitStack | None = None
+        self._sent: list = []
+        names = ", ".join(stage.column_names)
         if is_postgres():
-            with connection.cursor() as cursor:
-                names = ", ".join(self.column_names)
-                # psycopg formats each row in C and sends the data in blocks (escaping
-                # any tab or newline in a value); a float goes out as its shortest text.
-                with cursor.cursor.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy:
-                    yield copy.write_row
+            connection.ensure_connection()
+            self._raw = connection.connection
+            self._copy_sql = f"COPY {stage.name} ({names}) FROM STDIN"
         else:
-            placeholders = ", ".join(["%s"] * len(self.columns))
-            sql = (
-                f"INSERT INTO {self.name} ({', '.join(self.column_names)}) VALUES ({placeholders})"  # noqa: S608
-            )
-            batch: list[tuple] = []
+            marks = ", ".join(["%s"] * len(stage.columns))
+            self._insert_sql = f"INSERT INTO {stage.name} ({names}) VALUES ({marks})"  # noqa: S608
+
+    def __enter__(self) -> Feed:
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is None:
+            self.close()
+        elif self._sending is not None:
+            # Leave pipeline mode; the error on the way out is the one that matters.
+            with suppress(Exception):
+                self._sending.close()
+            self._sending = None
+
+    def add(self, row: tuple) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.block_rows:
+            self._flush()
+
+    def end_block(self) -> None:
+        """The caller's block ends here: flush unless too few rows wait (tiny blocks merge)."""
+        if len(self.rows) >= MIN_BLOCK_ROWS:
+            self._flush()
+
+    def close(self) -> None:
+        self._flush()
+        self._settle()
+
+    def _flush(self) -> None:
+        rows = self.rows[:]
+        del self.rows[:]
+        self._settle()
+        if not rows:
+            return
+        if self.between is not None:
+            self.between(rows[-1][0])
+        if is_postgres():
+            with self._raw.cursor() as cursor, cursor.copy(self._copy_sql) as copy:
+                # psycopg formats each row in C (escaping any tab or newline in a
+                # value); a float goes out as its shortest text.
+                write = copy.write_row
+                for row in rows:
+                    write(row)
+        else:
             with connection.cursor() as cursor:
+                cursor.executemany(
+                    self._insert_sql,
+                    [tuple(None if v is None else _lite(v) for v in r) for r in rows],
+                )
+        self.count += len(rows)
+        statements = self.statements(rows[0][0], rows[-1][0]) if self.statements else []
+        if not statements:
+            return
+        if not is_postgres():
+            results = [fetch(sql, params) for sql, params in statements]
+            if self.absorb is not None:
+                self.absorb(results)
+            return
+        self._sending = ExitStack()
+        self._sending.enter_context(self._raw.pipeline())
+        for sql, params in statements:
+            cursor = self._raw.cursor()
+            cursor.execute(sql, params)
+            self._sent.append(cursor)
 
-                def add(row):
-                    batch.append(tuple(None if v is None else _lite(v) for v in row))
-                    if len(batch) >= SQLITE_CHUNK:
-                        cursor.executemany(sql, batch)
-                        batch.clear()
-
-                yield add
-                if batch:
-                    cursor.executemany(sql, batch)
+    def _settle(self) -> None:
+        """Wait for the statements sent with the last block and hand over their results."""
+        if self._sending is None:
+            return
+        sending, self._sending = self._sending, None
+        sent, self._sent = self._sent, []
+        sending.close()  # sync: waits for the server, raises its error if any
+        results = [cursor.fetchall() for cursor in sent]
+        for cursor in sent:
+            cursor.close()
+        if self.absorb is not None:
+            self.absorb(results)
 
 
 def _lite(value):
