@@ -51,3 +51,20 @@ def mask_phone(value: str | None) -> str:
 def phone_for(user, value: str | None) -> str:
     """The phone as this user may see it."""
     return (value or "") if can_see_personal(user) else mask_phone(value)
+
+
+def mask_id_number(value: str | None) -> str:
+    """110105197501011234 -> 110105********1234: the region code and the last four stay.
+
+    The eight hidden characters are exactly the birth date, so a page that masks the ID
+    number must not show the full birth date either (apps.people shows the year only).
+    Anything that is not 18 characters keeps only its first and last character.
+    """
+    if not value:
+        return ""
+    text = str(value).strip()
+    if len(text) == 18:
+        return text[:6] + "*" * 8 + text[-4:]
+    if len(text) <= 2:
+        return "*" * len(text)
+    return text[0] + "*" * (len(text) - 2) + text[-1]

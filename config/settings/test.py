@@ -29,3 +29,9 @@ DEMO_ENTERPRISE_COUNTS = {"small": 300, "district": 2_000}
 # Solves every membership-application captcha in tests (the browser test types it). Never
 # set anywhere else: base.py has it empty and `check --deploy` refuses it (members.E001).
 MEMBERS_CAPTCHA_TEST_ANSWER = "TEST"
+
+# Keys of the people database's personal data: fixed, public, test-only values (the suite
+# must be repeatable); never valid anywhere else because no other settings file sets them.
+PEOPLE_KEY_FILE = ""
+PEOPLE_DATA_KEYS = "t1:" + "0123456789abcdef" * 2
+PEOPLE_INDEX_KEY = "ti1:" + "fedcba9876543210" * 4
