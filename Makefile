@@ -47,6 +47,8 @@ lint: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
+	PEOPLE_DATA_KEYS=k1:$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))') \
+	PEOPLE_INDEX_KEY=i1:$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))') \
 	DJANGO_SETTINGS_MODULE=config.settings.prod DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("insights/reports/", include("apps.insights.report.urls")),
     path("insights/screen/", include("apps.insights.report.screen_urls")),
     path("members/", include("apps.members.urls")),
+    path("people/", include("apps.people.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

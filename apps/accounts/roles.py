@@ -20,6 +20,7 @@ LEADER = "领导"
 STREET_OFFICER = "街乡工作人员"
 ENTERPRISE = "企业用户"
 CHAMBER_STAFF = "商会工作人员"
+PEOPLE_READER = "统战人士查阅"
 
 REGISTRY_VIEW = [
     "registry.view_street",
@@ -115,6 +116,26 @@ MEMBERS_EDIT = [
 ]
 DUES_VIEW = ["members.view_duescharge", "members.view_duespayment", "members.view_duesrate"]
 DUES_EDIT = ["members.add_duespayment", "members.change_duesrate"]
+# Notable people database (apps.people): district-level data; reading it needs a second
+# factor (accounts.models.MFA_PERMISSIONS). Full ID numbers and mobiles need the grade
+# "records with personal data" and a reason per value (people.reveal_person); an unmasked
+# export needs someone else's approval (people.approve_personexport).
+PEOPLE_VIEW = [
+    "people.view_person",
+    "people.view_politicalarrangement",
+    "people.view_honour",
+    "people.view_training",
+    "people.view_evaluation",
+    "people.export_person",
+]
+PEOPLE_EDIT = [
+    "people.add_person",
+    "people.change_person",
+    "people.import_person",
+    "people.reveal_person",
+    "people.export_person_unmasked",
+    "people.approve_personexport",
+]
 
 BUILTIN_ROLES = {
     SYSTEM_ADMIN: (
@@ -159,6 +180,8 @@ BUILTIN_ROLES = {
             *REPORTS_MAKE,
             *REPORTS_SUBSCRIPTIONS,
             *APPLICATIONS_REVIEW,
+            *PEOPLE_VIEW,
+            *PEOPLE_EDIT,
         ],
     ),
     LEADER: (
@@ -196,6 +219,11 @@ BUILTIN_ROLES = {
             "members.add_chamberactivity",
             "members.export_member",
         ],
+    ),
+    PEOPLE_READER: (
+        Grade.RECORDS,
+        _("Reads the notable people database with ID numbers and mobiles masked."),
+        [*PEOPLE_VIEW, "registry.view_industry"],
     ),
     ENTERPRISE: (
         Grade.RECORDS,

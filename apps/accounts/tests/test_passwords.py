@@ -94,6 +94,10 @@ def test_production_settings_hash_with_argon2():
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "SECRET_KEY": "k" * 60,
         "DATABASE_URL": "sqlite:////tmp/prod-hash-check.sqlite3",
+        # The people database refuses to start without its keys (apps/people/apps.py).
+        "PEOPLE_KEY_FILE": "",
+        "PEOPLE_DATA_KEYS": "k1:" + "5a" * 16,
+        "PEOPLE_INDEX_KEY": "i1:" + "a5" * 32,
     }
     code = (
         "import django; django.setup();"

@@ -26,6 +26,10 @@ def prod_env(**overrides) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         DATABASE_URL="sqlite:////tmp/x.sqlite3",
         SECRET_KEY=secrets.token_urlsafe(45),  # 60 characters
+        # The people database refuses to start without its keys (apps/people/apps.py).
+        PEOPLE_KEY_FILE="",
+        PEOPLE_DATA_KEYS="k1:" + secrets.token_hex(16),
+        PEOPLE_INDEX_KEY="i1:" + secrets.token_hex(32),
     )
     for name, value in overrides.items():
         if value is None:

@@ -50,6 +50,7 @@ def objects(street_a, chamber_a, district_admin):
     from apps.insights.tests.report.factories import crawl_objects as report_objects
     from apps.members.applications.tests.factories import crawl_objects as application_objects
     from apps.members.tests.factories import crawl_objects as member_objects
+    from apps.people.tests.factories import crawl_objects as people_objects
 
     department = Department.objects.create(name="办公室")
     enterprise = EnterpriseFactory(street=street_a)
@@ -87,6 +88,7 @@ def objects(street_a, chamber_a, district_admin):
             **member_objects(street=street_a, chamber=chamber_a, user=district_admin),
             **application_objects(street=street_a, user=district_admin),
             **report_objects(user=district_admin),
+            **people_objects(user=district_admin),
             "notifications:open": Notification.objects.create(
                 user=district_admin, kind="test", subject="通知"
             ).pk,
