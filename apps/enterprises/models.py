@@ -155,8 +155,14 @@ class LedgerSource(models.TextChoices):
 class LedgerEntry(models.Model):
     """经济台帐: one enterprise's figures for one quarter (single-quarter values)."""
 
+    # No index of its own: the unique (enterprise, year, quarter) constraint leads with it,
+    # and every index costs each imported row (a sixth of the ledger's insert cost).
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("Enterprise"), on_delete=models.CASCADE, related_name="ledger"
+        Enterprise,
+        verbose_name=_("Enterprise"),
+        on_delete=models.CASCADE,
+        related_name="ledger",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("Year"))
     quarter = models.PositiveSmallIntegerField(_("Quarter"))
