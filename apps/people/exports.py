@@ -217,10 +217,14 @@ def filter_labels(filterset) -> str:
     """The filters in use as the user chose them, "label: value; …"."""
     if filterset is None or not filterset.is_bound or not filterset.form.is_valid():
         return ""
+    from .filters import safe_params
+
     parts = []
     for name, value in filterset.form.cleaned_data.items():
         if value in (None, "", [], ()):
             continue
+        if name == "q":
+            value = safe_params({"q": value})["q"]  # a full ID number or mobile, masked
         field = filterset.form.fields[name]
         choices = dict(getattr(field, "choices", []) or [])
         shown = choices.get(value, value) if isinstance(value, str) else value
