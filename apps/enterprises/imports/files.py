@@ -246,7 +246,11 @@ class SheetSlices:
                     if seen > info.file_size:
                         raise UnsafeFile(self.too_big)
                     if is_xml:
-                        if _DTD.search(tail + block):
+                        # "<!" is rare outside a DTD: the regex runs only where it occurs.
+                        seam = tail + block[:32]
+                        if (b"<!" in block or b"<!" in seam) and (
+                            _DTD.search(block) or _DTD.search(seam)
+                        ):
                             raise UnsafeFile(
                                 _(
                                     "The workbook contains XML declarations (DTD or entities) "
@@ -289,17 +293,20 @@ class SheetSlices:
                 del buffer[: found.end()]
                 block = bytes(buffer)
             if not one_piece:
-                seam = previous + block
-                one_piece = b"<!" in seam or b"<?" in seam
+                one_piece = (
+                    b"<!" in block
+                    or b"<?" in block
+                    or (previous == b"<" and block[:1] in (b"!", b"?"))
+                )
             previous = block[-1:]
             while not one_piece and len(buffer) >= target:
                 cut = self._cut(buffer, target)
                 if not cut:
                     break
-                yield self._workbook(prefix, buffer[:cut], suffix)
+                yield self._workbook(prefix, buffer, cut, suffix)
                 del buffer[:cut]
                 target = max(SLICE_BYTES, PARTS_SHARE * self.parts_size)
-        yield self._workbook(prefix or b"", buffer, b"")
+        yield self._workbook(prefix or b"", buffer, len(buffer), b"")
 
     @staticmethod
     def _cut(buffer: bytearray, size: int) -> int:
@@ -311,19 +318,23 @@ class SheetSlices:
         cut = end + len(b"</row>")
         return cut if _NUMBERED_ROW.match(buffer, cut) else 0
 
-    def _workbook(self, prefix: bytes, rows, suffix: bytes) -> io.BytesIO:
-        if b"<f" in rows:
-            self._note_uncached(rows)
+    def _workbook(self, prefix: bytes, buffer: bytearray, end: int, suffix: bytes) -> io.BytesIO:
+        """A stored zip of the parts with prefix + buffer[:end] + suffix as the sheet."""
+        if buffer.find(b"<f", 0, end) >= 0:
+            self._note_uncached(buffer, end)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
             for name, data in self.parts:
                 archive.writestr(name, data)
-            archive.writestr(self.sheet_part, b"".join((prefix, rows, suffix)))
+            with archive.open(self.sheet_part, "w") as member, memoryview(buffer) as view:
+                member.write(prefix)
+                member.write(view[:end])
+                member.write(suffix)
         out.seek(0)
         return out
 
-    def _note_uncached(self, rows) -> None:
-        for match in _CELL.finditer(rows):
+    def _note_uncached(self, buffer, end: int) -> None:
+        for match in _CELL.finditer(buffer, 0, end):
             inner = match.group(2)
             if b"<f" not in inner:
                 continue

@@ -10,8 +10,9 @@ transaction commits (sizes.refresh_after_commit), not inside it.
 
 from __future__ import annotations
 
+import gc
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,7 +81,8 @@ def run(
             else:
                 validator = ledger.LedgerValidator(user=user, sink=sink, table=table, writer=writer)
             clock = time.perf_counter()
-            outcome.rows = validator.run(progress)
+            with _without_cycle_collection():
+                outcome.rows = validator.run(progress)
             outcome.timings["validate_and_stage" if writer is None else "validate_and_write"] = (
                 time.perf_counter() - clock
             )
@@ -116,6 +118,20 @@ def run(
     outcome.error_count = sink.count
     outcome.first_errors = sink.first()
     return outcome
+
+
+@contextmanager
+def _without_cycle_collection():
+    """Reading a file allocates millions of small objects (rows, cells, staged tuples),
+    none in a reference cycle; the cyclic collector would walk them over and over (a
+    fifth of the reading time). Memory is freed by reference counting as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _finish_live(writer, validator, user, name, digest, job, outcome: Outcome) -> None:

@@ -119,8 +119,10 @@ def _xlsx_blocks(slices: files.SheetSlices) -> Iterator[Block]:
 
     calamine releases the GIL while it parses, so the next slice is parsed while the
     rows of this one are validated; at most SLICES_AHEAD parsed slices wait in memory.
-    Row numbers come from the sheet (calamine counts from its first used cell) and
-    each row is padded to start at column A.
+    Their cells become Python values here, in the reading thread: that conversion
+    holds the GIL throughout, and would stall the reader if the worker did it. Row
+    numbers come from the sheet (calamine counts from its first used cell) and each
+    row is padded to start at column A.
     """
     language = translation.get_language()
     ready: queue.Queue = queue.Queue(maxsize=SLICES_AHEAD)
@@ -154,27 +156,27 @@ def _xlsx_blocks(slices: files.SheetSlices) -> Iterator[Block]:
         while (item := ready.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
-            first_row, first_col, rows = item
+            if item.start is None:
+                continue
+            first_row, first_col = item.start
+            rows = item.to_python()
             if first_col:
                 pad = [None] * first_col
                 rows = [pad + row for row in rows]
-            yield first_row, rows
+            yield first_row + 1, rows
     finally:
         stop.set()
         worker.join()
 
 
-def _parse_slice(workbook, not_workbook: str) -> tuple[int, int, list]:
+def _parse_slice(workbook, not_workbook: str):
+    """The slice's sheet as calamine holds it (cells not yet Python values)."""
     from python_calamine import CalamineWorkbook
 
     try:
-        sheet = CalamineWorkbook.from_filelike(workbook).get_sheet_by_index(0)
+        return CalamineWorkbook.from_filelike(workbook).get_sheet_by_index(0)
     except Exception:
         raise files.UnsafeFile(not_workbook) from None
-    if sheet.start is None:
-        return 1, 0, []
-    first_row, first_col = sheet.start
-    return first_row + 1, first_col, sheet.to_python()
 
 
 def _nonblank(rows) -> Iterator[tuple[int, list]]:

@@ -25,9 +25,12 @@ def is_postgres() -> bool:
 
 
 class Stage:
-    def __init__(self, name: str, columns: list[tuple[str, str, str]]):
+    def __init__(self, name: str, columns: list[tuple[str, str, str]], *, numeric: bool = False):
         self.name = name
         self.columns = columns  # (name, PostgreSQL type, SQLite type)
+        # Every staged value is None, a number, a bool as "t"/"f" or ASCII text of a
+        # number: COPY text can then be written without escaping (see _copy_text).
+        self.numeric = numeric
 
     @property
     def column_names(self) -> list[str]:
@@ -137,12 +140,19 @@ class Feed:
     def _flush(self) -> None:
         rows = self.rows[:]
         del self.rows[:]
+        text = None
+        if rows and self.stage.numeric and is_postgres():
+            # Made while the server still runs the last block's statements.
+            text = _copy_text(rows, len(self.stage.columns))
         self._settle()
         if not rows:
             return
         if self.between is not None:
             self.between(rows[-1][0])
-        if is_postgres():
+        if text is not None:
+            with self._raw.cursor() as cursor, cursor.copy(self._copy_sql) as copy:
+                copy.write(text)
+        elif is_postgres():
             with self._raw.cursor() as cursor, cursor.copy(self._copy_sql) as copy:
                 # psycopg formats each row in C (escaping any tab or newline in a
                 # value); a float goes out as its shortest text.
@@ -183,6 +193,17 @@ class Feed:
             cursor.close()
         if self.absorb is not None:
             self.absorb(results)
+
+
+def _copy_text(rows: list, width: int) -> str:
+    """COPY text of rows whose values are None, numbers, "t"/"f" or ASCII numerals.
+
+    str() of such a value is its COPY text (a float's shortest repr, as psycopg writes
+    it), no value holds a tab, newline or backslash, and none spells "None": that word
+    can only be an empty value.
+    """
+    line = "\t".join(["%s"] * width) + "\n"
+    return "".join([line % tuple(row) for row in rows]).replace("None", "\\N")
 
 
 def _lite(value):
