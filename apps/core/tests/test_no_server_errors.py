@@ -43,7 +43,6 @@ def named_patterns(resolver=None, namespace=""):
 def objects(street_a, chamber_a, district_admin):
     from apps.accounts.models import Department, Role
     from apps.core.models import Notification
-    from apps.core.models import Notification
     from apps.enterprises.models import ImportJob, LedgerFlag, QualityRule
     from apps.enterprises.tests.factories import EnterpriseFactory, LedgerEntryFactory
     from apps.filings.tests.factories import crawl_objects as filing_objects
@@ -89,9 +88,6 @@ def objects(street_a, chamber_a, district_admin):
             **application_objects(street=street_a, user=district_admin),
             **report_objects(user=district_admin),
             **people_objects(user=district_admin),
-            "notifications:open": Notification.objects.create(
-                user=district_admin, kind="test", subject="通知"
-            ).pk,
             "notifications:open": Notification.objects.create(
                 user=district_admin, kind="test", subject="通知"
             ).pk,
