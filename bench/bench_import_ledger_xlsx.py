@@ -6,9 +6,12 @@ least half the rate of python-calamine reading the same sheet into Python lists.
 The target is judged on that import to commit. Printed beside it: the validation
 pass alone (what the user waits for before the preview: check, read, validate,
 stage, counts; nothing written) and the size-class refresh the import enqueues,
-run afterwards by the real worker (`db_worker --batch`).
-The sheet unpacks to ~78 MB, past the 50 MB upload cap (SECURITY.md 12), so this
-script raises settings.IMPORT_XLSX_MAX_UNPACKED_BYTES to 100 MB for its run.
+run afterwards by the real worker (`db_worker --batch`). On PostgreSQL the import
+writes the ledger while it reads the file (decision 0016), so its phases are
+validate_and_write, finish (累计 rows, audit event) and commit.
+The sheet unpacks to ~78 MB, past the 50 MB upload cap (SECURITY.md 12, kept by
+decision 0016), so this script raises settings.IMPORT_XLSX_MAX_UNPACKED_BYTES to
+100 MB for its run, as an operator would for such files.
 """
 
 import os

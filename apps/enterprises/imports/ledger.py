@@ -2,11 +2,12 @@
 
 Validation streams the file: each row is checked with precompiled lookups
 (credit code → enterprise id for the user's scope) and cheap string checks, and
-the clean row goes straight into the staging table. Then, on the staging table:
-duplicates within the file, 累计 conversion (flows only; 从业人员 and 资产总额
-are period-end figures and never differenced), counts, and one
-INSERT … ON CONFLICT DO UPDATE … WHERE (values differ), so a re-import of the
-same file changes nothing. An empty cell never erases a stored figure.
+the clean row goes into the staging table, a block at a time. Then, on the staging
+table: duplicates within the file, 累计 conversion (flows only; 从业人员 and 资产总额
+are period-end figures and never differenced), counts, and the upsert: INSERT …
+ON CONFLICT DO UPDATE … WHERE (values differ), so a re-import of the same file
+changes nothing. An empty cell never erases a stored figure. On PostgreSQL an apply
+upserts each block while the file is still being read (LiveWriter; decision 0016).
 """
 
 from __future__ import annotations

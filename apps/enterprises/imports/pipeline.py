@@ -3,7 +3,9 @@
 Used by the web flow (through jobs.py), the background task and the commands.
 Validation writes nothing but the temporary staging table; with apply=True the
 upsert and the audit event happen in one transaction, so an error or a killed
-process leaves no partial rows. Size classes are derived data: the enterprises
+process leaves no partial rows. (A ledger apply on PostgreSQL is that transaction
+from the first row read: it writes block by block while reading, and rolls back if
+any row is bad.) Size classes are derived data: the enterprises
 whose rows were inserted or changed are refreshed by a task enqueued when that
 transaction commits (sizes.refresh_after_commit), not inside it.
 """

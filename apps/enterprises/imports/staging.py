@@ -1,9 +1,10 @@
 """A temporary staging table for validated rows, on PostgreSQL (COPY) or SQLite.
 
-Rows go into the staging table as they are validated, so nothing in Python
-holds the whole file; duplicates, 累计 conversion, preview counts and the final
-upsert are set operations on it. The table lives in the import's transaction
-and is dropped at the end either way.
+Rows go into the staging table a block at a time as they are validated (Feed), so
+nothing in Python holds the whole file; duplicates, 累计 conversion, preview counts
+and the upsert are set operations on it. On PostgreSQL a ledger apply also writes
+each block into the ledger as it goes (ledger.LiveWriter, pipelined statements).
+The table is dropped at the end either way.
 """
 
 from __future__ import annotations
