@@ -254,6 +254,9 @@ class Gunicorn:
             # Production runs with Redis (ARCHITECTURE.md, runtime): sessions, cached
             # permissions and the list's cached parts live there, shared by the workers.
             "REDIS_URL": REDIS_URL,
+            # Production settings refuse to start without the people module's keys.
+            "PEOPLE_DATA_KEYS": "k1:" + secrets.token_hex(16),
+            "PEOPLE_INDEX_KEY": "i1:" + secrets.token_hex(32),
         }
         self.process = None
 
