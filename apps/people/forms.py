@@ -159,6 +159,11 @@ class RevealForm(forms.Form):
         max_length=200,
         min_length=2,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        # The generic "required" would not say what is missing: the service's own words.
+        error_messages={
+            "required": _("Say why you need the full value (at least 2 characters)."),
+            "min_length": _("Say why you need the full value (at least 2 characters)."),
+        },
     )
 
 
