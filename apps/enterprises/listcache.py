@@ -21,29 +21,35 @@ CACHE_SECONDS = 600
 COMPACT_AFTER = 200
 
 
-def data_version() -> str | None:
-    """The database, table and summed weight of the marks; None where nothing is cached."""
+def data_version(also: str = "") -> str | None:
+    """The database, table and summed weight of the marks; None where nothing is cached.
+    `also`: a scalar subquery whose value joins the version, read in the same statement
+    (the economic overview adds its summary's state)."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         # The table's oid and the database name tell apart a database created anew
         # (whose marks start again from zero) while the cache outlived the old one.
-        cursor.execute(
-            "SELECT coalesce(sum(weight), 0), 'enterprises_changemark'::regclass::oid, "
-            "current_database() FROM enterprises_changemark"
-        )
-        total, oid, database = cursor.fetchone()
-    return f"{database}:{oid}:{total}"
+        extra = f", ({also})" if also else ""  # a constant of the calling module
+        sql = "SELECT coalesce(sum(weight), 0), 'enterprises_changemark'::regclass::oid, "
+        sql += f"current_database(){extra} FROM enterprises_changemark"
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return ":".join(str(value) for value in row)
 
 
 def cached(
-    version: str | None, parts: list, render: Callable[[], dict[str, str]]
+    version: str | None,
+    parts: list,
+    render: Callable[[], dict[str, str]],
+    prefix: str = "enterprises:list-html",
 ) -> dict[str, str]:
-    """render()'s result from the cache under the data version and `parts`, or render it."""
+    """render()'s result from the cache under the data version and `parts`, or render it.
+    Other modules whose tables leave marks too (the economic overview's) pass their prefix."""
     if version is None:
         return render()
     raw = json.dumps([version, *parts], ensure_ascii=False, default=str)
-    key = "enterprises:list-html:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = f"{prefix}:" + hashlib.sha256(raw.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         found = render()

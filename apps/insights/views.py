@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -22,10 +23,12 @@ from django.views.generic import TemplateView
 from apps.core import crypto
 from apps.core.exports import build_xlsx, xlsx_response
 from apps.core.scoping import Grade, ScopeKind, scope_of
+from apps.enterprises import listcache
 from apps.enterprises.models import MemberStatus, SizeClass
 from apps.registry.models import Industry
 
 from . import selectors
+from .models import RefreshState
 from .selectors import Query
 
 # The charts with data behind them: name -> (kind, argument).
@@ -332,9 +335,43 @@ class ChartDataView(InsightsMixin, View):
             raise Http404
         kind, arg = CHARTS[chart]
         query = self.get_query()
-        user = request.user
         if kind == "top" and not self.sees_records:
             raise PermissionDenied
+        if self.fmt == "xlsx":
+            return self.xlsx(chart, kind, self.data(chart, kind, arg, query))
+        if kind == "filings":  # read live from the filings module: not versioned here
+            return self.json(self.data(chart, kind, arg, query))
+        # The same figures for everyone with the same scope and grade until the ledger or
+        # the summary changes: served from the cache (decision 0017).
+        parts = listcache.cached(
+            cache_version(),
+            self.cache_parts(chart),
+            lambda: {"json": self.json(self.data(chart, kind, arg, query)).content.decode()},
+            prefix="insights:json",
+        )
+        return HttpResponse(parts["json"], content_type="application/json")
+
+    def cache_parts(self, chart: str) -> list:
+        """Everything besides the data that changes the answer."""
+        user = self.request.user
+        scope = scope_of(user)
+        return [
+            chart,
+            get_language(),
+            scope.kind,
+            sorted(scope.street_ids),
+            sorted(scope.chamber_ids),
+            scope.uscc,
+            user.grade,
+            sorted(self.request.GET.lists()),
+        ]
+
+    @staticmethod
+    def json(data: dict) -> JsonResponse:
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+    def data(self, chart: str, kind: str, arg, query: Query) -> dict:
+        request, user = self.request, self.request.user
         data: dict = {
             "chart": chart,
             "query": query.to_params(),
@@ -369,9 +406,7 @@ class ChartDataView(InsightsMixin, View):
             ]
         else:
             data["filings"] = filing_completion(user, query)
-        if self.fmt == "xlsx":
-            return self.xlsx(chart, kind, data)
-        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+        return data
 
     def xlsx(self, chart: str, kind: str, data: dict):
         from apps.audit.services import export_log
@@ -436,6 +471,17 @@ class ChartDataView(InsightsMixin, View):
 
 class ChartXlsxView(ChartDataView):
     fmt = "xlsx"
+
+
+def cache_version() -> str | None:
+    """The ledger's data version and the summary's state, in one statement: a refresh or
+    rebuild of the summary (which always writes the state) gives a new version as surely
+    as a ledger change does. None (nothing cached) where the ledger keeps no version."""
+    state = RefreshState._meta.db_table
+    return listcache.data_version(
+        f"SELECT concat_ws('|', rebuilt_at, refreshed_at, stale_patterns::text)"  # noqa: S608
+        f" FROM {state} WHERE id = 1"
+    )
 
 
 def _shown(value, suppressed: bool):
