@@ -1,5 +1,6 @@
 """Background work of imports (django-tasks): validation and apply of large files, and
-the size-class refresh that follows every applied import (sizes.refresh_after_commit)."""
+the size-class refresh and data-quality check that follow every applied import
+(sizes.refresh_after_commit)."""
 
 from django_tasks import task
 
@@ -25,9 +26,16 @@ def import_apply(job_id: int) -> str:
 
 @task()
 def size_class_refresh(id_ranges: list[list[int]]) -> int:
-    """Recompute the size classes of the enterprises in these [first, last] id ranges.
+    """Recompute the size classes of the enterprises in these [first, last] id ranges,
+    then run the data-quality rules over their ledger, so an imported row that breaks a
+    rule is flagged minutes after the import rather than by the nightly check.
 
-    Safe to run twice or late: it reads the ledger as it is now and writes only
-    classes that differ. Returns how many changed.
+    Safe to run twice or late: it reads the ledger as it is now, writes only classes
+    that differ and flags each row once per rule. Returns how many classes changed.
     """
-    return sizes.refresh(sizes.unpack(id_ranges))
+    from ..quality import quality_check_enterprises
+
+    ids = sizes.unpack(id_ranges)
+    changed = sizes.refresh(ids)
+    quality_check_enterprises(ids)
+    return changed

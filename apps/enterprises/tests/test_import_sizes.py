@@ -188,3 +188,19 @@ def test_services_and_import_read_the_same_figures(street_a):
     for year, quarter, revenue in [(2024, 3, 5), (2024, 4, 7), (2025, 1, 11), (2025, 2, 13)]:
         LedgerEntryFactory(enterprise=ent, year=year, quarter=quarter, revenue=revenue)
     assert services.latest_figures(ent) == sizing.Figures(Decimal(36), 20, Decimal(500))
+
+
+def test_imported_rows_are_flagged_once_the_import_has_committed(
+    street_a, district_admin, tmp_path, django_capture_on_commit_callbacks
+):
+    from apps.enterprises.models import LedgerFlag, QualityRule
+
+    ent = EnterpriseFactory(street=street_a)
+    rows = [[ent.uscc, 2025, 1, "单季", "100", "", "250", "", 12, "900"]]  # 纳税 above 营业收入
+    path = write_csv(tmp_path / "l.csv", LEDGER, rows)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run(path, district_admin)
+    assert not LedgerFlag.objects.exists()  # nothing inside the import's transaction
+    callbacks[0]()  # committed: the follow-up task runs (at once with the test backend)
+    flag = LedgerFlag.objects.get()
+    assert flag.entry.enterprise_id == ent.pk and flag.rule == QualityRule.TAX_ABOVE_REVENUE
