@@ -39,6 +39,11 @@ class Scope:
     def nothing(cls) -> "Scope":
         return cls(kind="")
 
+    def cache_parts(self) -> list:
+        """The scope as part of a cache key: answers cached for one scope never reach
+        another."""
+        return [self.kind, sorted(self.street_ids), sorted(self.chamber_ids), self.uscc]
+
 
 def scope_of(user) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:

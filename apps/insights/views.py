@@ -354,14 +354,10 @@ class ChartDataView(InsightsMixin, View):
     def cache_parts(self, chart: str) -> list:
         """Everything besides the data that changes the answer."""
         user = self.request.user
-        scope = scope_of(user)
         return [
             chart,
             get_language(),
-            scope.kind,
-            sorted(scope.street_ids),
-            sorted(scope.chamber_ids),
-            scope.uscc,
+            *scope_of(user).cache_parts(),
             user.grade,
             sorted(self.request.GET.lists()),
         ]

@@ -95,13 +95,9 @@ class EnterpriseListView(EnterpriseFilteredMixin, ScopedListView):
     def cache_parts(self, htmx: bool) -> list:
         """Everything besides the data that changes the rendered filters and results."""
         user = self.request.user
-        scope = scope_of(user)
         return [
             get_language(),
-            scope.kind,
-            sorted(scope.street_ids),
-            sorted(scope.chamber_ids),
-            scope.uscc,
+            *scope_of(user).cache_parts(),
             user.grade,
             user.has_perm(self.export_permission),
             sorted(self.request.GET.lists()),
