@@ -69,6 +69,10 @@ def main() -> int:
             f"{ROUND_DURATION} per URL, taken in turn so that other load on the machine "
             "falls on all of them alike"
         )
+        # Warm-up, not counted: each worker compiles its templates and fills the caches
+        # on its first requests, as a server does once after a deployment.
+        for url, cookie in ((f"{base}/healthz", None), (list_url, officer)):
+            load.run(url, cookie, "2s")
         rounds = {"health": [], "listing": [], "uncached": []}
         for number in range(1, ROUNDS + 1):
             rounds["health"].append(load.run(f"{base}/healthz", None, ROUND_DURATION))
@@ -77,6 +81,8 @@ def main() -> int:
             ratios = [rounds[k][-1]["rps"] / rounds["health"][-1]["rps"] for k in rounds]
             print(
                 f"  round {number}: list/healthz {ratios[1]:.2f}, uncached/healthz {ratios[2]:.2f}"
+                f"; p99 healthz {rounds['health'][-1]['p99_ms']:.0f} ms, list "
+                f"{rounds['listing'][-1]['p99_ms']:.0f} ms"
             )
         health, listing, uncached = (combine(rounds[k]) for k in ("health", "listing", "uncached"))
         print_load("GET /healthz (baseline)", health)

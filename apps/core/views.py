@@ -3,10 +3,11 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from . import request_context
+from . import captcha, request_context
 from .todos import todos_for
 
 
@@ -21,6 +22,13 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def captcha_refresh(request):
+    """Another captcha picture (the 换一张 button of public forms), for htmx."""
+    return render(request, "_captcha.html", {"challenge": captcha.issue(request)})
 
 
 def _error(request, template: str, status: int):

@@ -7,5 +7,5 @@ class MembersConfig(AppConfig):
     verbose_name = _("Member database")
 
     def ready(self) -> None:
-        # System checks of the membership applications (captcha test hook, upload limits).
+        # System checks of the membership applications (upload limits).
         from .applications import checks  # noqa: F401

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User, UserKind
+from apps.core.captcha import CaptchaFormMixin
 from apps.enterprises.services import validate_uscc
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -68,7 +69,7 @@ class LinkDetailsForm(forms.Form):
     mobile = MobileField()
 
 
-class RegistrationForm(LinkDetailsForm):
+class RegistrationForm(CaptchaFormMixin, LinkDetailsForm):
     email = forms.EmailField(
         label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
+from apps.core import captcha
 from apps.core.masking import phone_for
 from apps.core.scoped_views import ScopedDetailView, ScopedListView
 from apps.core.scoping import ScopeKind, narrow_form_to_scope
@@ -46,7 +47,8 @@ def awaiting_approval(user) -> bool:
 def register(request):
     if request.user.is_authenticated:
         return redirect("core:home")
-    form = RegistrationForm(request.POST or None)
+    captcha_ok = captcha.check_post(request) if request.method == "POST" else None
+    form = RegistrationForm(request.POST or None, captcha_ok=captcha_ok)
     status = 200
     if request.method == "POST":
         if ratelimit.registration_limited(request):
@@ -90,7 +92,10 @@ def register(request):
                     "username": link.user.username,
                 }
                 return redirect("portal:register_done")
-    return render(request, "portal/register.html", {"form": form}, status=status)
+    challenge = captcha.prepare(request, form)
+    return render(
+        request, "portal/register.html", {"form": form, "challenge": challenge}, status=status
+    )
 
 
 @require_http_methods(["GET"])

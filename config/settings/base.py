@@ -102,7 +102,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "apps.core.context_processors.platform",
-                "apps.core.notify.context_processors.notifications",
             ],
         },
     }
@@ -334,11 +333,12 @@ MEMBERS_RATE_LIMITS = {
     "status": (int(os.environ.get("MEMBERS_STATUS_LOOKUP_LIMIT", "20")), 3600),
     "verify": (int(os.environ.get("MEMBERS_VERIFY_LIMIT", "60")), 3600),
 }
-# The captcha picture is valid this long (seconds), for one attempt.
-MEMBERS_CAPTCHA_TTL = 600
+# The captcha of the public forms (apps/core/captcha.py): a picture is valid this long
+# (seconds), for one attempt.
+CAPTCHA_TTL = 600
 # The answer that solves every captcha: set only by config/settings/test.py, never read
-# from the environment; `check --deploy` fails when it is set (members.E001).
-MEMBERS_CAPTCHA_TEST_ANSWER = ""
+# from the environment; `check --deploy` fails when it is set (core.E003).
+CAPTCHA_TEST_ANSWER = ""
 # Key of the verification codes printed on certificates (derived from SECRET_KEY when
 # unset; changing it makes the codes already printed fail to verify).
 MEMBERS_CERTIFICATE_KEY = os.environ.get("MEMBERS_CERTIFICATE_KEY", "")

@@ -27,8 +27,8 @@ WHITENOISE_USE_FINDERS = True
 DEMO_ENTERPRISE_COUNTS = {"small": 300, "district": 2_000}
 
 # Solves every membership-application captcha in tests (the browser test types it). Never
-# set anywhere else: base.py has it empty and `check --deploy` refuses it (members.E001).
-MEMBERS_CAPTCHA_TEST_ANSWER = "TEST"
+# set anywhere else: base.py has it empty and `check --deploy` refuses it (core.E003).
+CAPTCHA_TEST_ANSWER = "TEST"
 
 # Keys of the people database's personal data: fixed, public, test-only values (the suite
 # must be repeatable); never valid anywhere else because no other settings file sets them.

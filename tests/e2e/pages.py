@@ -43,11 +43,15 @@ class PageProblems:
     def attach(self, page) -> None:
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        page.on(
-            "requestfailed",
-            lambda request: self.failed_requests.append(f"{request.url}: {request.failure}"),
-        )
+        page.on("requestfailed", self._on_failed)
         page.on("response", self._on_response)
+
+    def _on_failed(self, request) -> None:
+        # A request cut off because the test moved to the next page (the favicon of a page
+        # left at once) is not a fault of the page; a blocked or refused one is.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        self.failed_requests.append(f"{request.url}: {request.failure}")
 
     def _on_console(self, message) -> None:
         if message.type != "error":

@@ -76,9 +76,13 @@ def register_and_get_approved(phone, desk, live_server, officer) -> str:
         "username": "tianbao",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        # The picture is drawn on the server; config/settings/test.py sets the answer
+        # that solves any of them (CAPTCHA_TEST_ANSWER, refused by `check --deploy`).
+        "captcha": "TEST",
     }.items():
         phone.locator(f"#id_{field}").fill(value)
     phone.locator("#id_consent").check()
+    expect(phone.locator("#app-captcha img")).to_be_visible()
     assert fits_the_screen(phone)
     phone.get_by_role("button", name="提交注册").click()
     phone.wait_for_url(re.compile(r"/portal/register/done/$"), timeout=WAIT)

@@ -2,7 +2,7 @@
 passes it (初审), the leader in charge approves it citing a meeting (审批); the new member has
 a number and a certificate whose code verifies on the public page.
 
-The captcha is solved with the test-only answer (settings.MEMBERS_CAPTCHA_TEST_ANSWER, set
+The captcha is solved with the test-only answer (settings.CAPTCHA_TEST_ANSWER, set
 by config/settings/test.py alone; `check --deploy` refuses it anywhere else).
 """
 
@@ -67,7 +67,7 @@ def test_visitor_applies_staff_review_leader_approves_certificate_verifies(
     phone.goto(live_server.url + "/members/apply/")
     phone.get_by_role("link", name=re.compile("企业会员")).click()
     phone.wait_for_url(re.compile(r"/members/apply/enterprise/$"), timeout=WAIT)
-    expect(phone.locator("#members-captcha img")).to_be_visible()
+    expect(phone.locator("#app-captcha img")).to_be_visible()
     expect(phone.locator("main")).to_contain_text("隐私声明")
     for name, value in {
         "uscc": code,

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.functional import cached_property
 
 from apps.core.models import Notification
 
@@ -36,18 +35,3 @@ def remember(user_id: int, count: int) -> None:
 
 def forget(user_ids: Iterable[int]) -> None:
     cache.delete_many([cache_key(pk) for pk in set(user_ids)])
-
-
-class Badge:
-    """What the nav shows; nothing is read until a template asks."""
-
-    def __init__(self, user):
-        self.user = user
-
-    @cached_property
-    def count(self) -> int:
-        return unread_count(self.user)
-
-    @property
-    def label(self) -> str:
-        return "99+" if self.count > 99 else str(self.count)

@@ -7,13 +7,13 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from apps.members.applications import captcha
-from apps.members.applications.checks import captcha_test_hook_off
+from apps.core import captcha
+from apps.core.checks import captcha_test_hook_off
 
 
 @pytest.fixture
 def request_with_session(settings):
-    settings.MEMBERS_CAPTCHA_TEST_ANSWER = ""  # the real thing
+    settings.CAPTCHA_TEST_ANSWER = ""  # the real thing
     request = RequestFactory().get("/")
     request.session = SessionStore()
     return request
@@ -60,7 +60,7 @@ def test_unknown_keys_fail(request_with_session):
 def test_the_test_answer_only_works_when_set(request_with_session, settings):
     challenge = captcha.issue(request_with_session)
     assert not captcha.check(request_with_session, challenge.key, "TEST")
-    settings.MEMBERS_CAPTCHA_TEST_ANSWER = "TEST"
+    settings.CAPTCHA_TEST_ANSWER = "TEST"
     challenge = captcha.issue(request_with_session)
     assert captcha.check(request_with_session, challenge.key, "test")
 
@@ -71,16 +71,16 @@ def test_the_test_answer_can_never_be_a_real_one():
 
 
 def test_the_deploy_check_refuses_the_test_answer(settings):
-    settings.MEMBERS_CAPTCHA_TEST_ANSWER = "TEST"
-    assert [e.id for e in captcha_test_hook_off(None)] == ["members.E001"]
-    settings.MEMBERS_CAPTCHA_TEST_ANSWER = ""
+    settings.CAPTCHA_TEST_ANSWER = "TEST"
+    assert [e.id for e in captcha_test_hook_off(None)] == ["core.E003"]
+    settings.CAPTCHA_TEST_ANSWER = ""
     assert captcha_test_hook_off(None) == []
 
 
 def test_base_settings_leave_the_hook_off():
     from config.settings import base
 
-    assert base.MEMBERS_CAPTCHA_TEST_ANSWER == ""
+    assert base.CAPTCHA_TEST_ANSWER == ""
 
 
 def test_only_a_few_pictures_are_kept_per_session(request_with_session):

@@ -1,21 +1,7 @@
 """System checks of the application module (registered by apps.members.apps)."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
-
-
-@register(Tags.security, deploy=True)
-def captcha_test_hook_off(app_configs, **kwargs):
-    """The captcha's test answer must never be set where the site is deployed."""
-    if getattr(settings, "MEMBERS_CAPTCHA_TEST_ANSWER", ""):
-        return [
-            Error(
-                "MEMBERS_CAPTCHA_TEST_ANSWER is set: every captcha can be solved with it.",
-                hint="Only config/settings/test.py may set it.",
-                id="members.E001",
-            )
-        ]
-    return []
+from django.core.checks import Error, register
 
 
 @register()

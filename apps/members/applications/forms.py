@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.captcha import CaptchaFormMixin
 from apps.enterprises.services import validate_uscc
 from apps.members.models_applications import (
     ApplicationKind,
@@ -91,7 +92,7 @@ def _file_field(slot: str, *, required: bool, help_text) -> forms.FileField:
 FILE_HELP = _("PDF, JPG or PNG, at most %(mb)d MB.")
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(CaptchaFormMixin):
     """What every kind of applicant fills in; the subclasses add their own fields.
 
     `captcha_ok` is the result of the captcha check the view made before anything else
@@ -136,19 +137,9 @@ class ApplicationForm(forms.Form):
             "and documents above to review this application and to contact me about it."
         ),
     )
-    captcha_key = forms.CharField(widget=forms.HiddenInput, required=False)
-    captcha = forms.CharField(
-        label=_("Characters in the picture"),
-        max_length=10,
-        required=False,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
-    )
 
     def __init__(self, *args, captcha_ok=None, too_large=(), answering=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.captcha_ok = captcha_ok
+        super().__init__(*args, captcha_ok=captcha_ok, **kwargs)
         self.too_large = set(too_large)
         self.answering = answering
         self.attachments: list[NewAttachment] = []
@@ -166,16 +157,6 @@ class ApplicationForm(forms.Form):
     @classmethod
     def slots(cls) -> list[str]:
         return [REQUIRED_SLOT[cls.kind], AttachmentSlot.OTHER] if cls.kind else []
-
-    def clean_captcha(self):
-        if self.captcha_ok is False:
-            raise ValidationError(
-                _(
-                    "The characters do not match the picture, or the picture has expired. "
-                    "Type the characters of the new picture."
-                )
-            )
-        return ""
 
     def _clean_file(self, slot: str):
         upload = self.cleaned_data.get(slot)

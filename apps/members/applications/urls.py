@@ -7,7 +7,6 @@ from . import views_public, views_review
 urlpatterns = [
     # Public (no sign-in).
     path("apply/", views_public.apply_start, name="apply_start"),
-    path("apply/captcha/", views_public.apply_captcha, name="apply_captcha"),
     path("apply/done/", views_public.apply_done, name="apply_done"),
     path("apply/status/", views_public.status_lookup, name="apply_status"),
     path(

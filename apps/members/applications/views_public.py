@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from apps.core import captcha
 from apps.members.models_applications import (
     Application,
     ApplicationKind,
@@ -30,7 +31,7 @@ from apps.members.models_applications import (
     StepAction,
 )
 
-from . import captcha, ratelimit, selectors, services, uploads
+from . import ratelimit, selectors, services, uploads
 from .forms import FORMS, KIND_SLUGS, StatusLookupForm, initial_from
 
 SESSION_DONE = "members_application_done"
@@ -99,16 +100,7 @@ def apply_start(request):
 
 
 def _form_page(request, form, *, kind, status=200, error=""):
-    if "captcha" in form.fields:
-        challenge = captcha.issue(request)
-        form.data = form.data.copy() if form.is_bound else form.data
-        if form.is_bound:
-            form.data["captcha"] = ""
-            form.data["captcha_key"] = challenge.key
-        else:
-            form.initial["captcha_key"] = challenge.key
-    else:
-        challenge = None
+    challenge = captcha.prepare(request, form)
     context = {
         "form": form,
         "kind": kind,
@@ -136,9 +128,7 @@ def apply(request, kind_slug: str):
         )
     if request.members_refused == "too_large":
         return _form_page(request, form_class(), kind=kind, status=413, error=_too_large_message())
-    captcha_ok = captcha.check(
-        request, request.POST.get("captcha_key", ""), request.POST.get("captcha", "")
-    )
+    captcha_ok = captcha.check_post(request)
     form = form_class(
         request.POST,
         request.FILES,
@@ -160,15 +150,6 @@ def apply(request, kind_slug: str):
             _grant(request, application)
             return redirect("members:apply_done")
     return _form_page(request, form, kind=kind, status=400)
-
-
-@never_cache
-@require_http_methods(["GET"])
-def apply_captcha(request):
-    """A new picture (the 换一张 button): the captcha part of the form, for HTMX."""
-    return render(
-        request, "members/applications/_captcha.html", {"challenge": captcha.issue(request)}
-    )
 
 
 @never_cache

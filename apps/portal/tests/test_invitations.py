@@ -12,7 +12,7 @@ from apps.audit.models import AuditEvent
 from apps.portal import services
 from apps.portal.models import EnterpriseLink, Invitation, LinkStatus
 
-from .test_registration import form, register
+from .test_registration import register
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,5 @@ def test_a_code_for_another_enterprise_or_an_unknown_code_is_refused(
 
 
 def test_the_invitation_code_field_keeps_what_was_typed(client, enterprise_a):
-    response = client.post(
-        reverse("portal:register"), form(uscc=enterprise_a.uscc, invitation_code="zzzz")
-    )
+    response = register(client, uscc=enterprise_a.uscc, invitation_code="zzzz")
     assert "zzzz" in response.content.decode()

@@ -33,8 +33,17 @@ def form(**overrides) -> dict:
     return data | overrides
 
 
+def captcha_key(client: Client) -> str:
+    """Open the form as a visitor does: the page draws a captcha and carries its key."""
+    page = client.get(reverse("portal:register"))
+    assert page.status_code == 200
+    return page.context["challenge"].key
+
+
 def register(client: Client, **overrides):
-    return client.post(reverse("portal:register"), form(**overrides), follow=True)
+    # "TEST" solves any picture in tests only (config/settings/test.py).
+    data = {"captcha_key": captcha_key(client), "captcha": "TEST"} | form(**overrides)
+    return client.post(reverse("portal:register"), data, follow=True)
 
 
 def test_the_login_page_links_to_registration(client):
@@ -210,3 +219,22 @@ def test_a_signed_in_user_is_sent_home(login, district_admin):
 
 def test_the_done_page_needs_a_registration(client):
     assert client.get(reverse("portal:register_done")).url == reverse("accounts:login")
+
+
+def test_a_wrong_captcha_creates_nothing_and_draws_a_new_picture(client, enterprise_a, settings):
+    key = captcha_key(client)
+    data = form(uscc=enterprise_a.uscc) | {"captcha_key": key, "captcha": "XXXX"}
+    response = client.post(reverse("portal:register"), data)
+    assert response.status_code == 200
+    assert "图形验证码不正确" in response.content.decode()
+    assert not User.objects.filter(username="shangwu").exists()
+    assert response.context["challenge"].key != key
+    # The picture is good for one attempt: the right answer to the old one is too late.
+    retry = client.post(reverse("portal:register"), data | {"captcha": "TEST"})
+    assert not User.objects.filter(username="shangwu").exists()
+    assert "图形验证码不正确" in retry.content.decode()
+
+
+def test_the_register_page_carries_a_captcha_picture(client):
+    page = client.get(reverse("portal:register")).content.decode()
+    assert 'id="app-captcha"' in page and "data:image/png;base64," in page

@@ -187,7 +187,7 @@ def test_a_wrong_check_character_in_the_credit_code_is_refused(client, street_a,
 def test_a_wrong_captcha_is_refused_and_a_new_picture_is_shown(
     client, street_a, division, settings
 ):
-    settings.MEMBERS_CAPTCHA_TEST_ANSWER = ""
+    settings.CAPTCHA_TEST_ANSWER = ""
     url, key = start(client)
     response = client.post(url, enterprise_data(street_a, division, key, captcha="XXXX"))
     assert response.status_code == 400
@@ -274,6 +274,6 @@ def test_the_form_carries_no_captcha_answer_and_works_without_javascript(client)
 
 def test_another_picture_replaces_the_key(client):
     start(client)
-    part = client.get(reverse("members:apply_captcha"), HTTP_HX_REQUEST="true")
+    part = client.get(reverse("core:captcha"), HTTP_HX_REQUEST="true")
     assert part.status_code == 200
     assert 'hx-swap-oob="true"' in part.content.decode()

@@ -138,7 +138,7 @@ def test_public_pages_answer_everyone(request, login, persona):
         "members:apply_start",
         "members:apply_status",
         "members:verify",
-        "members:apply_captcha",
+        "core:captcha",
     ):
         assert client.get(reverse(name)).status_code == OK, name
     for kind in ("enterprise", "group", "person"):
