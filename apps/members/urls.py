@@ -37,7 +37,7 @@ urlpatterns = [
     path("dues/lapse-review/", views.LapseReviewView.as_view(), name="lapse_review"),
     # Roster import.
     path("import/", views.ImportStartView.as_view(), name="import_start"),
-    path("import/template/", views.import_template, name="import_template"),
+    path("import/template/", views.ImportTemplateView.as_view(), name="import_template"),
     path("import/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
     path("import/<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="import_confirm"),
     path("import/<int:pk>/abandon/", views.ImportAbandonView.as_view(), name="import_abandon"),

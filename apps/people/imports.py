@@ -26,7 +26,7 @@ from apps.core.masking import mask_id_number, mask_phone
 from apps.core.notify.services import normalise_mobile
 from apps.enterprises.imports import files
 from apps.enterprises.imports.normalise import CellError, date_value, text
-from apps.enterprises.imports.readers import HeaderError, column_letter, open_table
+from apps.enterprises.imports.small import Result, column_label, read_rows
 from apps.enterprises.imports.spec import Column
 from apps.enterprises.selectors import enterprises_by_uscc
 from apps.enterprises.services import normalise_uscc, validate_uscc
@@ -62,7 +62,11 @@ LAYOUT = (
     Column("notes", "备注", example=""),
 )
 COLUMNS = {column.key: column for column in LAYOUT}
-SENSITIVE_COLUMNS = {"id_number": mask_id_number, "mobile": mask_phone}
+# How the error report shows them: masked, like every page (the file is the uploader's own).
+SENSITIVE_COLUMNS = {
+    "id_number": lambda value: mask_id_number(idcard.normalise(value)),
+    "mobile": lambda value: mask_phone(idcard.normalise(value)),
+}
 
 GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
 ETHNICITIES = {name: code for code, name in ETHNIC_GROUPS} | {
@@ -107,8 +111,6 @@ EDUCATIONS = {
     "初中及以下": Education.BASIC,
     "初中": Education.BASIC,
 }
-MAX_ROWS = 20_000
-ERRORS_KEPT = 5_000
 PREVIEW_ROWS = 20
 
 
@@ -120,71 +122,17 @@ class PersonRow:
     existing: Person | None = None
 
 
-@dataclass
-class Result:
-    rows: list[PersonRow] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
-    error_count: int = 0
-    total: int = 0
-
-    def add(self, line: int, column: str, value, reason: str, *, key: str = "") -> None:
-        self.error_count += 1
-        if len(self.errors) < ERRORS_KEPT:
-            shown = text(value)
-            if key in SENSITIVE_COLUMNS and shown:
-                shown = SENSITIVE_COLUMNS[key](idcard.normalise(shown))
-            self.errors.append(
-                {"row": line, "column": column, "value": shown[:200], "reason": str(reason)}
-            )
-
-
 def _header(table, key: str) -> str:
-    """The column as the user finds it: its template name and its letter in the file."""
-    position = table.header.positions.get(key)
-    header = COLUMNS[key].header if key in COLUMNS else ""
-    if position is None:
-        return header
-    return f"{header}（{column_letter(position)}列）"
+    return column_label(table, key, COLUMNS)
 
 
 def validate(path: Path, user) -> Result:
     """Read and check every row; nothing is written."""
-    result = Result()
-    try:
-        kind = files.sniff(path)
-        table = open_table(path, kind, LAYOUT)
-    except files.UnsafeFile as error:
-        result.add(0, "", "", str(error))
+    result = Result(shown_as=SENSITIVE_COLUMNS)
+    read = read_rows(path, LAYOUT, result, too_many=_("A file holds at most %(count)d rows."))
+    if read is None:
         return result
-    except HeaderError as error:
-        for problem in error.problems:
-            result.add(0, _("Header row"), "", problem)
-        return result
-    raw_rows = []
-    for line, cells in table.rows:
-        if len(raw_rows) >= MAX_ROWS:
-            result.add(
-                line, "", "", _("A file holds at most %(count)d rows.") % {"count": MAX_ROWS}
-            )
-            return result
-        values = {
-            key: (cells[pos] if pos < len(cells) else None)
-            for key, pos in table.header.positions.items()
-        }
-        for row_number, position in table.uncached:
-            if row_number == line:
-                key = next((k for k, p in table.header.positions.items() if p == position), "")
-                result.add(
-                    line,
-                    _header(table, key),
-                    "",
-                    _("The cell holds a formula without a calculated value."),
-                )
-        raw_rows.append((line, values))
-    result.total = len(raw_rows)
-    if not raw_rows and not result.error_count:
-        result.add(0, "", "", _("The file holds no rows."))
-        return result
+    table, raw_rows = read
     codes = {normalise_uscc(text(v.get("uscc"))) for _l, v in raw_rows} - {""}
     enterprises = enterprises_by_uscc(user, codes)
     seen: dict[str, int] = {}

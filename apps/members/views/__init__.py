@@ -19,7 +19,7 @@ from .imports import (
     ImportDetailView,
     ImportErrorsView,
     ImportStartView,
-    import_template,
+    ImportTemplateView,
 )
 from .members import (
     MemberCreateView,
@@ -53,6 +53,7 @@ __all__ = [
     "ImportDetailView",
     "ImportErrorsView",
     "ImportStartView",
+    "ImportTemplateView",
     "LapseReviewView",
     "MemberCreateView",
     "MemberDetailView",
@@ -67,5 +68,4 @@ __all__ = [
     "TermCloseView",
     "TermCreateView",
     "TermListView",
-    "import_template",
 ]
