@@ -7,7 +7,9 @@ knowing who listens. The listeners run after the transaction commits, so a rolle
 write tells nobody, and a failing listener never undoes or fails the write.
 """
 
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +25,9 @@ def ledger_changed(
     ids = sorted({int(pk) for pk in enterprise_ids})
     if not ids or not settings.LEDGER_CHANGE_HOOKS:
         return
+    if getattr(_held, "ids", None) is not None:
+        _held.ids.update(ids)
+        return
     known = None if periods is None else sorted({(int(y), int(q)) for y, q in periods})
 
     def call() -> None:
@@ -30,3 +35,23 @@ def ledger_changed(
             import_string(path)(ids, known)
 
     transaction.on_commit(call, robust=True)
+
+
+_held = threading.local()
+
+
+@contextmanager
+def held():
+    """Collect the changes made inside, and tell the listeners once at the end, for every
+    enterprise concerned and every period (bulk writers such as the demo seeders: one
+    refresh instead of one per write)."""
+    if getattr(_held, "ids", None) is not None:  # already holding: the outer call tells
+        yield
+        return
+    _held.ids = set()
+    try:
+        yield
+        ids = _held.ids
+    finally:
+        _held.ids = None
+    ledger_changed(ids)

@@ -14,9 +14,15 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20261126)
 
     def handle(self, *args, scale, seed, **options):
+        from apps.enterprises import hooks
+
         rng = random.Random(seed)
-        for path in settings.DEMO_SEEDERS:
-            with transaction.atomic():
-                counts = import_string(path)(scale=scale, rng=rng)
-            summary = ", ".join(f"{k}={v}" for k, v in counts.items())
-            self.stdout.write(f"{path}: {summary}")
+        # The seeders change enterprises one by one (member status, filings); their
+        # listeners (the insights summary) hear of it once, at the end, not hundreds of
+        # times — which kept the worker writing for minutes after `make run`.
+        with hooks.held():
+            for path in settings.DEMO_SEEDERS:
+                with transaction.atomic():
+                    counts = import_string(path)(scale=scale, rng=rng)
+                summary = ", ".join(f"{k}={v}" for k, v in counts.items())
+                self.stdout.write(f"{path}: {summary}")
