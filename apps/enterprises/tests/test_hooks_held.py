@@ -21,20 +21,18 @@ def listener(settings):
 
 @pytest.mark.django_db
 def test_changes_inside_are_told_once_at_the_end(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with hooks.held():
-            hooks.ledger_changed([3, 1], periods=[(2025, 1)])
-            with hooks.held():  # nested: the outer one tells
-                hooks.ledger_changed([2], periods=())
-            assert CALLS == []
+    with django_capture_on_commit_callbacks(execute=True), hooks.held():
+        hooks.ledger_changed([3, 1], periods=[(2025, 1)])
+        with hooks.held():  # nested: the outer one tells
+            hooks.ledger_changed([2], periods=())
+        assert CALLS == []
     assert CALLS == [([1, 2, 3], None)]  # every period: the held calls' periods differ
 
 
 @pytest.mark.django_db
 def test_nothing_changed_nothing_told(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with hooks.held():
-            pass
+    with django_capture_on_commit_callbacks(execute=True), hooks.held():
+        pass
     assert CALLS == []
 
 
