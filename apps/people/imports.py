@@ -18,15 +18,14 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.core.masking import mask_id_number, mask_phone
 from apps.core.notify.services import normalise_mobile
-from apps.enterprises.imports import files
+from apps.enterprises.imports import files, small
 from apps.enterprises.imports.normalise import CellError, date_value, text
-from apps.enterprises.imports.small import Result, column_label, read_rows
+from apps.enterprises.imports.small import Result, column_label, finish_job, read_rows
 from apps.enterprises.imports.spec import Column
 from apps.enterprises.selectors import enterprises_by_uscc
 from apps.enterprises.services import normalise_uscc, validate_uscc
@@ -337,7 +336,7 @@ def import_apply(*, actor, job: PersonImport) -> PersonImport:
         raise ValidationError(_("The uploaded file is gone. Upload it again."))
     result = validate(path, actor)
     if result.error_count:
-        _finish(job, ImportStatus.INVALID, errors=result.errors, error_count=result.error_count)
+        finish_job(job, ImportStatus.INVALID, errors=result.errors, error_count=result.error_count)
         return job
     created = updated = 0
     try:
@@ -359,9 +358,9 @@ def import_apply(*, actor, job: PersonImport) -> PersonImport:
                 message=f"{job.original_name} {job.digest[:16]}",
             )
     except _RowFailed as failure:
-        _finish(job, ImportStatus.INVALID, errors=[failure.error], error_count=1)
+        finish_job(job, ImportStatus.INVALID, errors=[failure.error], error_count=1)
         return job
-    _finish(job, ImportStatus.APPLIED, created_count=created, updated_count=updated)
+    finish_job(job, ImportStatus.APPLIED, created_count=created, updated_count=updated)
     return job
 
 
@@ -412,32 +411,15 @@ def _update(actor, row: PersonRow, changes: dict) -> None:
         raise _failed(row, error) from None
 
 
-def _finish(job: PersonImport, status: str, **fields) -> None:
-    files.remove(job.stored_path)
-    for name, value in {"status": status, "finished_at": timezone.now(), **fields}.items():
-        setattr(job, name, value)
-    job.save()
-
-
 def import_abandon(*, job: PersonImport) -> None:
     if job.status in (ImportStatus.APPLIED, ImportStatus.ABANDONED):
         return
-    _finish(job, ImportStatus.ABANDONED)
+    finish_job(job, ImportStatus.ABANDONED)
 
 
 def errors_xlsx(job: PersonImport) -> bytes:
-    from apps.core.exports import build_xlsx
-
-    headers = [_("Row"), _("Column"), _("Value"), _("Problem")]
-    rows = [[e["row"] or "", e["column"], e["value"], e["reason"]] for e in job.errors]
-    content, _count = build_xlsx([str(h) for h in headers], rows, str(_("Import errors")))
-    return content
+    return small.errors_xlsx(job)
 
 
 def template_xlsx() -> bytes:
-    from apps.core.exports import build_xlsx
-
-    headers = [c.template_header for c in LAYOUT]
-    example = [c.example for c in LAYOUT]
-    content, _count = build_xlsx(headers, [example], str(_("Notable people")))
-    return content
+    return small.template_xlsx(LAYOUT, str(_("Notable people")))

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from apps.core.exports import build_xlsx
 
 from . import files
 from .normalise import text
@@ -93,3 +96,26 @@ def read_rows(
         result.add(0, "", "", _("The file holds no rows."))
         return None
     return table, rows
+
+
+def finish_job(job, status: str, **fields) -> None:
+    """Close an import job (applied, invalid or abandoned): its stored file is deleted."""
+    files.remove(job.stored_path)
+    for name, value in {"status": status, "finished_at": timezone.now(), **fields}.items():
+        setattr(job, name, value)
+    job.save()
+
+
+def errors_xlsx(job) -> bytes:
+    """The job's problems as a workbook: row, column, value, problem."""
+    headers = [_("Row"), _("Column"), _("Value"), _("Problem")]
+    rows = [[e["row"] or "", e["column"], e["value"], e["reason"]] for e in job.errors]
+    content, _count = build_xlsx([str(h) for h in headers], rows, str(_("Import errors")))
+    return content
+
+
+def template_xlsx(layout: tuple[Column, ...], title: str) -> bytes:
+    """The empty file to fill in: the headers (required ones marked *) and an example row."""
+    headers = [c.template_header for c in layout]
+    content, _count = build_xlsx(headers, [[c.example for c in layout]], title)
+    return content
