@@ -50,6 +50,8 @@ STAGE = Stage(
         ("total_assets", "numeric(16,2)", "numeric"),
     ],
     numeric=True,
+    # An xlsx's numbers arrive as floats: staged as whole cents by binary COPY (run()).
+    cents=MONEY,
 )
 
 # ASCII digits only: a full-width "１００" must go through normalisation, not to COPY as is.
@@ -125,6 +127,8 @@ class LedgerValidator:
         self.staged = 0
         self.any_cumulative = False
         self._unknown: dict[str, str] = {}
+        # Set by run(): whether the stage holds cents and booleans (binary COPY).
+        self.binary = False
 
     def _unknown_code(self, code: str) -> str:
         # A file may repeat one unknown code many times: check each code once.
@@ -165,7 +169,10 @@ class LedgerValidator:
         for year in range(1990, self.this_year + 2):
             years[float(year)] = years[str(year)] = year
         quarters = FAST_QUARTERS
-        cum_value, single_value = _cum_value(True), _cum_value(False)
+        # An xlsx on PostgreSQL: money as whole cents, 口径 as a bool, all by binary COPY
+        # (a csv's numbers are text already, which text COPY takes as they are).
+        self.binary = binary = self.table.kind == "xlsx" and is_postgres()
+        cum_value, single_value = self._stage_cum(True), self._stage_cum(False)
         bases = {"累计": cum_value, "单季": single_value, "": single_value, None: single_value}
         # Staged row: rownum, ent_id, year, quarter, cum, then the figures.
         money = [(5 + i, pos[f]) for i, f in enumerate(FIGURES) if f in pos and f != "employees"]
@@ -178,7 +185,7 @@ class LedgerValidator:
         keys_add = keys.add
         staged_rows = 0
         any_cumulative = False
-        STAGE.create()
+        STAGE.create(binary=binary)
         header_row = self.table.header_row
         between = None
         if progress is not None:
@@ -229,13 +236,15 @@ class LedgerValidator:
                             raw = row[position]
                             if raw.__class__ is float:
                                 # At most 2 decimals (x is the float nearest to k/100):
-                                # its shortest text, which COPY is given, is exact.
-                                if -1e13 < raw < 1e13 and round(raw * 100) / 100 == raw:
-                                    staged[slot] = raw
-                                    continue
+                                # k cents, and its shortest text, are exact.
+                                if -1e13 < raw < 1e13:
+                                    cents = round(raw * 100)
+                                    if cents / 100 == raw:
+                                        staged[slot] = cents if binary else raw
+                                        continue
                             elif raw == "" or raw is None:
                                 continue
-                            elif raw.__class__ is str and fast_money(raw):
+                            elif raw.__class__ is str and not binary and fast_money(raw):
                                 staged[slot] = raw
                                 continue
                             raise _Careful
@@ -248,7 +257,7 @@ class LedgerValidator:
                             elif raw.__class__ is str and raw:
                                 if not (raw.isdigit() and raw.isascii() and len(raw) < 8):
                                     raise _Careful
-                                staged[e_slot] = raw
+                                staged[e_slot] = int(raw) if binary else raw
                             elif not (raw == "" or raw is None):
                                 raise _Careful
                     except (_Careful, KeyError, IndexError, TypeError):
@@ -352,10 +361,15 @@ class LedgerValidator:
                 add_error(number, names[field], raw, str(error))
                 ok = False
                 continue
+            if self.binary and value is not None and field != "employees":
+                value = _cents(value)
             values.append(value)
         if not ok:
             return None
-        return (number, ent_id, year, quarter, _cum_value(cum), *values)
+        return (number, ent_id, year, quarter, self._stage_cum(cum), *values)
+
+    def _stage_cum(self, cum: bool):
+        return cum if self.binary else _cum_value(cum)
 
     def _duplicates(self) -> None:
         rows = fetch(
@@ -411,11 +425,8 @@ class LedgerValidator:
             updates = []
             for key in chunk:
                 updates.extend(self._convert(in_file[key], stored[key], names))
-            executemany(
-                f"UPDATE {STAGE.name} SET revenue = %s, profit = %s, tax = %s, rd_expense = %s"  # noqa: S608
-                f" WHERE rownum = %s",
-                updates,
-            )
+            sets = ", ".join(f"{STAGE.column(f)} = %s" for f in FLOWS)
+            executemany(f"UPDATE {STAGE.table} SET {sets} WHERE rownum = %s", updates)  # noqa: S608
 
     def _convert(self, in_file: dict, stored: dict, names: dict) -> list[tuple]:
         updates = []
@@ -469,7 +480,8 @@ class LedgerValidator:
                     continue
                 single.append(value - sum(parts, Decimal(0)))
             if ok:
-                updates.append((*(None if v is None else str(v) for v in single), rownum))
+                stored_as = _cents if self.binary else str
+                updates.append((*(None if v is None else stored_as(v) for v in single), rownum))
         return updates
 
 
@@ -478,6 +490,11 @@ def _cum_value(cum: bool):
     if is_postgres():
         return "t" if cum else "f"
     return 1 if cum else 0
+
+
+def _cents(value) -> int:
+    """Whole cents of money with at most 2 decimals (a Decimal or its text)."""
+    return int(Decimal(value).scaleb(2))
 
 
 def _decimals(values) -> tuple:

@@ -4,6 +4,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from apps.audit.models import AuditEvent
@@ -271,3 +272,62 @@ def test_random_cells_give_row_errors_or_valid_rows_never_exceptions(
                 outcome, errors = run(kind, path, district_admin, apply=False)
                 assert outcome.rows == len(rows)
                 assert all(e.reason for e in errors)
+
+
+def test_xlsx_and_csv_of_the_same_ledger_store_the_same_figures(
+    reference, district_admin, tmp_path
+):
+    """An xlsx's numbers arrive as floats and are staged as whole cents (binary COPY on
+    PostgreSQL), a csv's as text: both must store the very same decimals, 累计 included.
+    The csv of the same rows, imported after the xlsx, must then change nothing."""
+    ents = [EnterpriseFactory(street=reference) for _ in range(3)]
+    largest = "99999999999999.99" if connection.vendor == "postgresql" else "9999999999999.99"
+    rows = [
+        [ents[0].uscc, 2025, 1, "单季", 0.1, -0.01, 0.07, "", 12.0, 1234567.89],
+        [ents[0].uscc, 2025, 2, "累计", 0.3, 1.0, 0.1, "", 15.0, 99.99],
+        [ents[0].uscc, 2025, 3, "累计", 10.05, 1.1, 0.2, "", 16.0, 99.99],
+        # Text cells in the xlsx (the careful check): the largest amount numeric(16,2)
+        # holds (SQLite keeps decimals as floats: 15 digits there), full-width digits and
+        # a thousands separator.
+        [ents[1].uscc, 2025, 1, "", largest, "１００", "1,234.5", "", "7", ""],
+        [ents[2].uscc, 2025, 4, "单季", 9999999999999.99, 0.0, "", "", "", 0.01],
+    ]
+    xlsx = write_xlsx(tmp_path / "l.xlsx", LEDGER, rows)
+    first, errors = run("ledger", xlsx, district_admin)
+    assert (first.new, first.changed, first.unchanged) == (5, 0, 0), errors
+    stored = {
+        (e.enterprise_id, e.quarter): (
+            e.revenue,
+            e.profit,
+            e.tax,
+            e.rd_expense,
+            e.employees,
+            e.total_assets,
+        )
+        for e in LedgerEntry.objects.all()
+    }
+    D = Decimal
+    assert stored[(ents[0].pk, 1)] == (D("0.10"), D("-0.01"), D("0.07"), None, 12, D("1234567.89"))
+    # 累计 0.3 − 0.1 and 10.05 − 0.3; profit 1.0 − (−0.01) and 1.1 − 1.0; employees as given.
+    assert stored[(ents[0].pk, 2)] == (D("0.20"), D("1.01"), D("0.03"), None, 15, D("99.99"))
+    assert stored[(ents[0].pk, 3)][:3] == (D("9.75"), D("0.10"), D("0.10"))
+    assert stored[(ents[1].pk, 1)] == (
+        D(largest),
+        D("100.00"),
+        D("1234.50"),
+        None,
+        7,
+        None,
+    )
+    assert stored[(ents[2].pk, 4)] == (
+        D("9999999999999.99"),
+        D("0.00"),
+        None,
+        None,
+        None,
+        D("0.01"),
+    )
+
+    as_text = [[v if isinstance(v, str) else repr(v) for v in row] for row in rows]
+    second, errors = run("ledger", write_csv(tmp_path / "l.csv", LEDGER, as_text), district_admin)
+    assert (second.new, second.changed, second.unchanged) == (0, 0, 5), errors

@@ -267,3 +267,32 @@ def test_a_failure_between_blocks_leaves_nothing(
     with pytest.raises(RuntimeError):
         run("ledger", path, district_admin)
     assert not LedgerEntry.objects.exists()
+
+
+def test_the_switch_interval_is_short_only_while_a_sheet_is_read(
+    street_a, district_admin, tmp_path, small_slices
+):
+    import sys
+
+    from apps.enterprises.imports import readers
+
+    before = sys.getswitchinterval()
+    ents = enterprises(street_a, 2)
+    # Past the header search's 30 rows and over several slices: read while iterated.
+    rows = [[ents[n % 2].uscc, 2025, 1, "", 1.5] for n in range(100)]
+    path = ledger_sheet(tmp_path / "l.xlsx", rows)
+    table = readers.open_table(path, files.XLSX, ledger.LEDGER)
+    short = pytest.approx(readers.READING_SWITCH_INTERVAL)  # kept in microseconds
+    seen = [sys.getswitchinterval() for _first, _rows in table.blocks]
+    assert len(seen) > 1 and all(value == short for value in seen)
+    assert sys.getswitchinterval() == before
+    # Readings left part-way (an error while importing drops the table) and overlapping:
+    # the interval is restored when the last of them ends.
+    outer = readers.open_table(path, files.XLSX, ledger.LEDGER)
+    next(outer.blocks)
+    inner = readers.open_table(path, files.XLSX, ledger.LEDGER)
+    next(inner.blocks)
+    del outer
+    assert sys.getswitchinterval() == short
+    del inner
+    assert sys.getswitchinterval() == before
