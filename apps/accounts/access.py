@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import F
+from django.utils.functional import LazyObject, empty
 
 from apps.core.scoping import Grade, ScopeKind
 
@@ -42,6 +43,7 @@ def cache_key(user) -> str:
 
 def access_of(user) -> Access:
     """The user's access, from the instance, the cache or (once) the database."""
+    user = instance(user)
     memo = user.__dict__.get("_access")
     if memo is not None:
         return memo
@@ -50,8 +52,23 @@ def access_of(user) -> Access:
     if access is None:
         access = compute(user)
         cache.set(key, access, CACHE_SECONDS)
-    user.__dict__["_access"] = access
+    remember(user, access)
     return access
+
+
+def remember(user, access: Access) -> None:
+    """Keep the access on the user instance for the rest of the request."""
+    instance(user).__dict__["_access"] = access
+
+
+def instance(user):
+    """The User itself behind request.user's lazy wrappers (auth and django-otp each add
+    one): a memo kept in a wrapper's own __dict__ would be missed through the other."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
 
 
 def compute(user) -> Access:
@@ -90,6 +107,7 @@ def compute(user) -> Access:
 
 def forget(user) -> None:
     """Drop what this instance remembered (its cached_property values too)."""
+    user = instance(user)
     for name in ("_access", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(name, None)
     for name in ("grade", "data_scope"):

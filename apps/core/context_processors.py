@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from apps.core.scoping import ScopeKind
@@ -37,14 +36,4 @@ def platform(request):
         "FEDERATION_NAME": settings.FEDERATION_NAME,
         "DISTRICT_NAME": settings.DISTRICT_NAME,
         "user_scope_label": scope_label(user) if user is not None else "",
-        "nav_cache_key": nav_cache_key(user),
     }
-
-
-def nav_cache_key(user) -> str:
-    """What the navigation menus depend on besides the page: permissions and language."""
-    if user is None or not user.is_authenticated:
-        return ""
-    from apps.accounts.access import cache_key
-
-    return f"{cache_key(user)}:{get_language()}"

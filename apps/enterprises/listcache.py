@@ -16,6 +16,8 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from apps.core.templatetags import app_nav
+
 CACHE_SECONDS = 600
 # Compaction folds the marks into one row once there are this many.
 COMPACT_AFTER = 200
@@ -43,14 +45,22 @@ def cached(
     parts: list,
     render: Callable[[], dict[str, str]],
     prefix: str = "enterprises:list-html",
+    request=None,
 ) -> dict[str, str]:
     """render()'s result from the cache under the data version and `parts`, or render it.
-    Other modules whose tables leave marks too (the economic overview's) pass their prefix."""
+    Other modules whose tables leave marks too (the economic overview's) pass their prefix.
+    With the request of a whole page, the navigation bar comes in the same round trip."""
     if version is None:
         return render()
     raw = json.dumps([version, *parts], ensure_ascii=False, default=str)
     key = f"{prefix}:" + hashlib.sha256(raw.encode()).hexdigest()
-    found = cache.get(key)
+    along = app_nav.ride_along(request) if request is not None else []
+    if along:
+        got = cache.get_many([key, *along])
+        app_nav.keep(request, along, got)
+        found = got.get(key)
+    else:
+        found = cache.get(key)
     if found is None:
         found = render()
         cache.set(key, found, CACHE_SECONDS)

@@ -15,6 +15,16 @@ from django.core.cache import cache
 
 from apps.core.models import Notification
 
+# Moves whenever this process changes a count, so a count read earlier in a request
+# (the navigation bar's prefetch) is known to be out of date. (Two threads adding at
+# once may lose one step; the value still differs from the one read before.)
+generation = 0
+
+
+def _changed() -> None:
+    global generation
+    generation += 1
+
 
 def cache_key(user_id: int) -> str:
     return f"notify:unread:{user_id}"
@@ -30,8 +40,10 @@ def unread_count(user) -> int:
 
 
 def remember(user_id: int, count: int) -> None:
+    _changed()
     cache.set(cache_key(user_id), count, settings.NOTIFY_UNREAD_CACHE_SECONDS)
 
 
 def forget(user_ids: Iterable[int]) -> None:
+    _changed()
     cache.delete_many([cache_key(pk) for pk in set(user_ids)])

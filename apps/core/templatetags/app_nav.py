@@ -6,8 +6,10 @@ account menu with two forms. It depends only on the permissions (the access key 
 accounts/access.py, which changes with them), the language, the page (which item is
 active), the account's display name and its scope label, so it is rendered once for these
 and stored. What differs per request goes in afterwards: the CSRF token of the two forms,
-the "next" address of the language form, and the unread badge (read in the same cache
-round trip as the bar).
+the "next" address of the language form, and the unread badge.
+
+A page that reads cached parts of its own first can fetch the bar and the count in the
+same round trip (`ride_along`, `keep`; the enterprise list does).
 """
 
 import hashlib
@@ -19,10 +21,10 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
+from apps.core.notify import badge as unread
 from apps.core.notify.badge import cache_key as unread_key
-from apps.core.notify.badge import unread_count
 
 register = template.Library()
 
@@ -39,19 +41,8 @@ def app_nav(context) -> str:
     user = context.get("user")
     if request is None or user is None or not user.is_authenticated:
         return render_to_string("_nav.html", context.flatten())
-    match = request.resolver_match
-    view_name = match.view_name if match else ""
-    app_name = match.app_name if match else ""
-    parts = [
-        context.get("nav_cache_key", ""),
-        view_name,
-        app_name,
-        user.full_name or user.get_username(),
-        str(context.get("user_scope_label", "")),
-    ]
-    key = "nav:html:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
-    found = cache.get_many([key, unread_key(user.pk)])
-    html = found.get(key)
+    key = nav_key(request, user)
+    html, count = _prefetched(request, key)
     if html is None:
         html = render_to_string(
             "_nav.html",
@@ -59,14 +50,56 @@ def app_nav(context) -> str:
             request=request,
         )
         cache.set(key, html, CACHE_SECONDS)
-    unread = found.get(unread_key(user.pk))
-    if unread is None:
-        unread = unread_count(user)  # reads the database and caches the count
+    if count is None:
+        count = unread.unread_count(user)  # reads the database and caches the count
+    match = request.resolver_match
     return mark_safe(  # noqa: S308 - a template's output; the parts put in are escaped
         html.replace(CSRF_SLOT, escape(csrf_token(context, request)))
         .replace(NEXT_SLOT, escape(request.get_full_path()))
-        .replace(BADGE_SLOT, badge(unread, active=app_name == "notifications"))
+        .replace(BADGE_SLOT, badge(count, active=bool(match) and match.app_name == "notifications"))
     )
+
+
+def nav_key(request, user) -> str:
+    """The bar depends on the permissions (the access key, which changes with them and
+    with the scope, so with the scope label too), the language, the page (its active
+    item) and the account's display name."""
+    from apps.accounts.access import cache_key
+
+    match = request.resolver_match
+    parts = [
+        cache_key(user),
+        get_language(),
+        match.view_name if match else "",
+        match.app_name if match else "",
+        user.full_name or user.get_username(),
+    ]
+    return "nav:html:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def ride_along(request) -> list[str]:
+    """Keys of the bar and the badge, for a page that reads its own cached parts before it
+    renders (the enterprise list): one round trip for all. None for htmx requests."""
+    user = request.user
+    if not user.is_authenticated or "HTTP_HX_REQUEST" in request.META:
+        return []
+    return [nav_key(request, user), unread_key(user.pk)]
+
+
+def keep(request, keys: list[str], found: dict) -> None:
+    """What such a read found for ride_along()'s keys, for the tag to use."""
+    request._nav_prefetched = (keys[0], found.get(keys[0]), found.get(keys[1]), unread.generation)
+
+
+def _prefetched(request, key: str) -> tuple[str | None, int | None]:
+    """The bar and unread count read earlier in the request, else both read now. The
+    count is dropped if this process changed a count since (the view marked one read)."""
+    early = getattr(request, "_nav_prefetched", None)
+    if early is not None and early[0] == key:
+        _key, html, count, generation = early
+        return html, count if generation == unread.generation else None
+    found = cache.get_many([key, unread_key(request.user.pk)])
+    return found.get(key), found.get(unread_key(request.user.pk))
 
 
 def csrf_token(context, request) -> str:

@@ -83,7 +83,9 @@ class EnterpriseListView(EnterpriseFilteredMixin, ScopedListView):
         htmx = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
         version = listcache.data_version()
         self.versioned = version is not None
-        parts = listcache.cached(version, self.cache_parts(htmx), lambda: self.render_parts(htmx))
+        parts = listcache.cached(
+            version, self.cache_parts(htmx), lambda: self.render_parts(htmx), request=request
+        )
         if htmx:
             return HttpResponse(parts["results"])
         return TemplateResponse(
