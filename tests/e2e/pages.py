@@ -90,6 +90,21 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state("load")
 
 
+def pass_second_factor(page, live_server, user, start: str = "/") -> None:
+    """Sign in and type the code an authenticator app would show for the user's device."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
+    sign_in(page, live_server, user.username)
+    page.goto(live_server.url + start)
+    page.wait_for_url(re.compile(r"/accounts/otp/verify/"), timeout=15_000)
+    code = f"{TOTP(device.bin_key, step=30, t0=0, digits=6).token():06d}"
+    page.locator("input[name='token']").fill(code)
+    page.locator("main form button[type='submit']").first.click()
+    page.wait_for_load_state("load")
+
+
 def screenshot(page, name: str) -> Path:
     """For humans reviewing a run; nothing asserts on pixels."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,6 @@ logged). Both pass the second factor first: the module asks for it.
 import re
 
 import pytest
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from apps.accounts import roles
@@ -17,24 +15,12 @@ from apps.audit.models import AuditEvent, PersonalDataRead, Result
 from apps.people.models import Person, plain
 from apps.people.tests.factories import PersonFactory
 
-from .pages import DESKTOP, screenshot, sign_in
+from .pages import DESKTOP, pass_second_factor, screenshot
 
 pytestmark = pytest.mark.e2e
 
 WAIT = 15_000
 PHONE_390 = {"width": 390, "height": 844}
-
-
-def pass_second_factor(page, live_server, user) -> None:
-    """Sign in and type the code an authenticator app would show for the user's device."""
-    device = TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
-    sign_in(page, live_server, user.username)
-    page.goto(live_server.url + "/people/")
-    page.wait_for_url(re.compile(r"/accounts/otp/verify/"), timeout=WAIT)
-    code = f"{TOTP(device.bin_key, step=30, t0=0, digits=6).token():06d}"
-    page.locator("input[name='token']").fill(code)
-    page.locator("main form button[type='submit']").first.click()
-    page.wait_for_load_state("load")
 
 
 @pytest.fixture
@@ -52,7 +38,7 @@ def test_staff_with_the_personal_grade_reveals_with_a_reason_and_edits(
     browser_page, live_server, district_admin, wang
 ):
     page, problems = browser_page(viewport=DESKTOP)
-    pass_second_factor(page, live_server, district_admin)
+    pass_second_factor(page, live_server, district_admin, start="/people/")
 
     response = page.goto(live_server.url + "/people/?q=wjg")
     assert "no-store" in response.headers.get("cache-control", "")
@@ -109,7 +95,7 @@ def test_a_records_grade_reader_sees_masks_only_and_the_reveal_url_refuses(
     browser_page, live_server, people_reader, wang
 ):
     page, problems = browser_page(viewport=PHONE_390)
-    pass_second_factor(page, live_server, people_reader)
+    pass_second_factor(page, live_server, people_reader, start="/people/")
 
     page.goto(live_server.url + "/people/")
     expect(page.locator("#people-table")).to_contain_text("王建国")
