@@ -248,7 +248,7 @@ class SheetSlices:
                     if is_xml:
                         # "<!" is rare outside a DTD: the regex runs only where it occurs.
                         seam = tail + block[:32]
-                        if (b"<!" in block or b"<!" in seam) and (
+                        if (_has(block, b"<!") or b"<!" in seam) and (
                             _DTD.search(block) or _DTD.search(seam)
                         ):
                             raise UnsafeFile(
@@ -294,8 +294,8 @@ class SheetSlices:
                 block = bytes(buffer)
             if not one_piece:
                 one_piece = (
-                    b"<!" in block
-                    or b"<?" in block
+                    _has(block, b"<!")
+                    or _has(block, b"<?")
                     or (previous == b"<" and block[:1] in (b"!", b"?"))
                 )
             previous = block[-1:]
@@ -320,7 +320,7 @@ class SheetSlices:
 
     def _workbook(self, prefix: bytes, buffer: bytearray, end: int, suffix: bytes) -> io.BytesIO:
         """A stored zip of the parts with prefix + buffer[:end] + suffix as the sheet."""
-        if buffer.find(b"<f", 0, end) >= 0:
+        if buffer.find(b"f", 0, end) >= 0 and buffer.find(b"<f", 0, end) >= 0:
             self._note_uncached(buffer, end)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
@@ -348,6 +348,13 @@ class SheetSlices:
 
     def close(self) -> None:
         self.archive.close()
+
+
+def _has(data: bytes, pair: bytes) -> bool:
+    """Whether the two bytes occur in data. Looks for the second, rare in a sheet ("!",
+    "?"), first: a search for one byte is a fast memchr, while one for a pair starting
+    with "<" (every few bytes in XML) costs 0.06 s per 78 MB."""
+    return pair[1:] in data and pair in data
 
 
 def column_index(letters: str) -> int:

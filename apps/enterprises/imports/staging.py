@@ -141,8 +141,9 @@ class Feed:
     on PostgreSQL, executemany on SQLite), then `statements(first_rownum, last_rownum)`
     gives the statements to run on that block, if any. On PostgreSQL they are sent in
     pipeline mode and run on the server while Python prepares the next block; their
-    results (a list of rows per statement) go to `absorb` once that block is ready, or
-    at close. A failure on the server is raised there, inside the caller's transaction.
+    results (a list of rows per statement, or the row count of one that answers none) go
+    to `absorb` once that block is ready, or at close. A failure on the server is raised
+    there, inside the caller's transaction.
     """
 
     def __init__(
@@ -264,7 +265,8 @@ class Feed:
         sending, self._sending = self._sending, None
         sent, self._sent = self._sent, []
         sending.close()  # sync: waits for the server, raises its error if any
-        results = [cursor.fetchall() for cursor in sent]
+        # Rows for a statement that answers with rows, else the number of rows it wrote.
+        results = [cursor.fetchall() if cursor.description else cursor.rowcount for cursor in sent]
         for cursor in sent:
             cursor.close()
         if self.absorb is not None:
