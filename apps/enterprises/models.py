@@ -299,6 +299,17 @@ class ImportStatus(models.TextChoices):
 class ImportJob(models.Model):
     """导入任务: one uploaded file on its way through validate → preview → apply."""
 
+    # Uploads nobody finished are given up and their files deleted after a day
+    # (apps/enterprises/imports/sweep.py).
+    UNFINISHED_STATUSES = (
+        ImportStatus.UPLOADED,
+        ImportStatus.VALIDATING,
+        ImportStatus.INVALID,
+        ImportStatus.VALIDATED,
+        ImportStatus.APPLYING,
+    )
+    GIVEN_UP_STATUS = ImportStatus.FAILED
+
     kind = models.CharField(_("Kind"), max_length=10, choices=ImportKind.choices)
     status = models.CharField(
         _("Status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED

@@ -19,3 +19,11 @@ def change_marks_compact() -> int:
     from .listcache import compact
 
     return compact()
+
+
+@task()
+def import_uploads_sweep() -> dict[str, int]:
+    """Delete the files of imports nobody finished within a day (imports/sweep.py)."""
+    from .imports.sweep import sweep_uploads
+
+    return sweep_uploads()

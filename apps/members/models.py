@@ -560,6 +560,11 @@ class ImportStatus(models.TextChoices):
 class MemberImport(models.Model):
     """会员名册导入: an uploaded roster, validated in full before anything is written."""
 
+    # Uploads nobody finished are given up and their files deleted after a day
+    # (apps/enterprises/imports/sweep.py).
+    UNFINISHED_STATUSES = (ImportStatus.INVALID, ImportStatus.VALIDATED)
+    GIVEN_UP_STATUS = ImportStatus.ABANDONED
+
     status = models.CharField(_("Status"), max_length=10, choices=ImportStatus.choices)
     original_name = models.CharField(_("File name"), max_length=255)
     # A random name under MEDIA_ROOT/imports, never the uploaded name.

@@ -369,6 +369,11 @@ class PersonImport(models.Model):
     """统战人士导入: an uploaded xlsx, validated in full before anything is written. Its errors
     and preview never hold a full ID number or phone (masked)."""
 
+    # Uploads nobody finished are given up and their files deleted after a day
+    # (apps/enterprises/imports/sweep.py).
+    UNFINISHED_STATUSES = (ImportStatus.INVALID, ImportStatus.VALIDATED)
+    GIVEN_UP_STATUS = ImportStatus.ABANDONED
+
     status = models.CharField(_("Status"), max_length=10, choices=ImportStatus.choices)
     original_name = models.CharField(_("File name"), max_length=255)
     stored_path = models.CharField(max_length=255, editable=False)

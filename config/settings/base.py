@@ -252,6 +252,9 @@ QUALITY_CHANGE_FACTOR = float(os.environ.get("QUALITY_CHANGE_FACTOR", "5"))
 # Imports: files above this many bytes are refused; bigger row counts run in the background.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "5000"))
+# An import nobody finished (not confirmed, cancelled or completed) is given up after this
+# many hours and its uploaded file deleted (SECURITY.md 30).
+IMPORT_STALE_HOURS = int(os.environ.get("IMPORT_STALE_HOURS", "24"))
 
 # --- Enterprise portal (apps.portal) -------------------------------------------
 # Public registrations accepted per client IP per window (SECURITY.md 23).
