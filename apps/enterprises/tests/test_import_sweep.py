@@ -39,37 +39,29 @@ def backdate(model, job, hours: float) -> None:
     model.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=hours))
 
 
-def enterprise_job(user, status, path):
-    return ImportJob.objects.create(
-        kind=ImportKind.LEDGER,
-        status=status,
-        original_name="台帐.xlsx",
-        stored_path=path,
-        size=10,
-        digest="x",
-        created_by=user,
-    )
-
-
-def small_job(model, user, status, path):
+def make_job(model, user, status, path):
+    extra = {"kind": ImportKind.LEDGER} if model is ImportJob else {}
     return model.objects.create(
         status=status,
-        original_name="名册.xlsx",
+        original_name="导入.xlsx",
         stored_path=path,
         size=10,
         digest="x",
         created_by=user,
+        **extra,
     )
 
 
 def test_stale_unfinished_jobs_of_every_kind_lose_their_files(district_admin):
-    left = enterprise_job(district_admin, ImportStatus.VALIDATED, upload("a.xlsx", age=2 * DAY))
+    left = make_job(
+        ImportJob, district_admin, ImportStatus.VALIDATED, upload("a.xlsx", age=2 * DAY)
+    )
     files.imports_dir().joinpath("a.xlsx.errors.csv").write_text("1,列,值,原因")
-    stuck = enterprise_job(district_admin, ImportStatus.APPLYING, upload("b.csv", age=2 * DAY))
-    member = small_job(
+    stuck = make_job(ImportJob, district_admin, ImportStatus.APPLYING, upload("b.csv", age=2 * DAY))
+    member = make_job(
         MemberImport, district_admin, MemberImportStatus.INVALID, upload("c.xlsx", age=2 * DAY)
     )
-    person = small_job(
+    person = make_job(
         PersonImport, district_admin, PersonImportStatus.VALIDATED, upload("d.xlsx", age=2 * DAY)
     )
     for model, job in (
@@ -79,8 +71,8 @@ def test_stale_unfinished_jobs_of_every_kind_lose_their_files(district_admin):
         (PersonImport, person),
     ):
         backdate(model, job, 25)
-    recent = enterprise_job(district_admin, ImportStatus.VALIDATED, upload("e.xlsx"))
-    done = enterprise_job(district_admin, ImportStatus.APPLIED, upload("f.xlsx", age=2 * DAY))
+    recent = make_job(ImportJob, district_admin, ImportStatus.VALIDATED, upload("e.xlsx"))
+    done = make_job(ImportJob, district_admin, ImportStatus.APPLIED, upload("f.xlsx", age=2 * DAY))
     backdate(ImportJob, done, 48)
 
     counts = sweep_uploads()
