@@ -620,7 +620,6 @@ class LiveWriter:
         # count; the enterprises touched come from the validator (counted in Python, they
         # cost the server nothing: RETURNING and the aggregate were a tenth of its work).
         self._insert_all = _insert_sql(in_block)
-        self.needs_ids = False
 
     def begin(self) -> None:
         """At the start of the apply's transaction: hold off other ledger writers, note
@@ -634,12 +633,16 @@ class LiveWriter:
     def block(self, first: int, last: int) -> list[tuple[str, list]]:
         params = [*self.params, first, last]
         if not self.stored:
-            self.needs_ids = True
             return [(self._insert_all, params)]
         return [
             (self._upsert, [*params, self.stored]),
             (self._insert, [*params, self.stored]),
         ]
+
+    @property
+    def needs_ids(self) -> bool:
+        """Whether the blocks go in by plain INSERTs, which do not name the enterprises."""
+        return not self.stored
 
     def absorb(self, results: list) -> None:
         for rows in results:
